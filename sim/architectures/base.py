@@ -1,0 +1,70 @@
+"""The interface every identity architecture implements.
+
+An architecture decides what identifier each agency stores (``enroll``) and how
+a query from one agency reaches the right record at another (``resolve``, a
+SimPy process). It never imports the world, the runner or the command line: the
+world passes itself in, and the architecture uses only what ``WorldView`` lists.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+import numpy as np
+import simpy
+
+from sim.architectures.resolution import Resolution
+
+if TYPE_CHECKING:
+    from sim.population.citizens import Population
+    from sim.population.registers import Registers
+    from sim.scenario import Scenario
+    from sim.scenario.distributions import DurationDistribution
+    from sim.workload import Workload
+    from sim.world.node import Node
+
+
+class WorldView(Protocol):
+    """What an architecture may use of the world it runs in."""
+
+    env: simpy.Environment
+    scenario: Scenario
+    population: Population
+    registers: Registers
+    workload: Workload
+    nodes: list[Node]
+
+    def hop(self) -> simpy.Timeout:
+        """One network hop between two systems (a timeout of one latency draw)."""
+
+    def add_node(
+        self, name: str, servers: int, service_time: DurationDistribution, group: str = ""
+    ) -> Node:
+        """A further system (hub, register authority, clerks) with its own queue."""
+
+    def rng(self, *names: str) -> np.random.Generator:
+        """A named random stream of this replication."""
+
+
+class Architecture(ABC):
+    """One way of identifying citizens across agencies.
+
+    Subclasses set ``name`` (the key used in scenarios) and implement ``enroll``
+    and ``resolve``. Put the class in its own module under ``sim/architectures/``
+    and it is found automatically.
+    """
+
+    name: ClassVar[str]
+
+    def __init__(self, params: Any):
+        self.params = params
+
+    @abstractmethod
+    def enroll(self, world: WorldView) -> None:
+        """Give each agency the identifiers it stores for the citizens it holds."""
+
+    @abstractmethod
+    def resolve(self, world: WorldView, query: int) -> Generator[simpy.Event, Any, Resolution]:
+        """Carry query number ``query`` (a row of ``world.workload``) to its answer."""

@@ -1,0 +1,110 @@
+"""Flat: one national number stored by every agency (Estonia, Sweden, Denmark, Belgium, Korea).
+
+The requester looks up the number in its own record of the citizen and asks the
+provider directly (X-Road style: no central store, each agency keeps its own
+access log). A register entry recorded with someone else's number makes the
+provider answer about that other person: a misdisclosure, found from the
+ground truth by comparing the person answered about with the one asked about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import numpy as np
+import simpy
+
+from sim.architectures.base import Architecture, WorldView
+from sim.scenario.architectures import FlatParams
+from sim.architectures.resolution import NOT_ANSWERED, NOT_FOUND, REFUSED, Resolution
+
+
+class NumberRegister:
+    """Recorded national numbers of one agency: the true number, except for recorded errors."""
+
+    def __init__(self, wrong: dict[int, int]):
+        self.wrong = wrong  # person -> number recorded instead of theirs
+        self.holders_of_wrong = {number: person for person, number in wrong.items()}
+
+    def recorded_number(self, person: int, true_numbers: np.ndarray) -> int:
+        return self.wrong.get(person, int(true_numbers[person]))
+
+
+class Flat(Architecture):
+    """Every agency stores the national number and answers queries by it."""
+
+    name = "flat"
+    params: FlatParams
+
+    def enroll(self, world: WorldView) -> None:
+        """Record each register entry's number, with errors at the scenario's rate."""
+        population = world.population
+        rng = world.rng("flat", "registration-errors")
+        self._numbers = population.national_number
+        self._by_number = np.argsort(self._numbers)
+        self._registers: dict[str, NumberRegister] = {}
+        for agency in world.scenario.agencies:
+            if agency.per_municipality:
+                entries = np.arange(population.size)
+            else:
+                entries = np.flatnonzero(world.registers.members[agency.name])
+            wrong_count = rng.binomial(len(entries), self.params.registration_error_rate)
+            wrong_persons = rng.choice(entries, size=wrong_count, replace=False)
+            others = rng.integers(0, population.size - 1, size=wrong_count)
+            others = others + (others >= wrong_persons)  # anyone but the person themself
+            self._registers[agency.name] = NumberRegister(
+                dict(zip(wrong_persons.tolist(), self._numbers[others].tolist(), strict=True))
+            )
+        self._agency_of = [node.agency for node in world.registers.nodes]
+
+    def record_wrong_number(self, agency: str, person: int, other: int) -> None:
+        """Record ``other``'s number on ``person``'s entry at ``agency`` (for experiments)."""
+        register = self._registers[agency]
+        register.wrong[person] = int(self._numbers[other])
+        register.holders_of_wrong[int(self._numbers[other])] = person
+
+    def _owner_of(self, number: int) -> int:
+        """The person the number was issued to (-1: nobody)."""
+        position = int(np.searchsorted(self._numbers, number, sorter=self._by_number))
+        if position < len(self._by_number):
+            person = int(self._by_number[position])
+            if self._numbers[person] == number:
+                return person
+        return NOT_ANSWERED
+
+    def _lookup(self, world: WorldView, node: int, number: int, now: float) -> int:
+        """The person whose entry at ``node`` carries ``number`` (-1: none).
+
+        When two entries carry the same number (one of them recorded in error),
+        the answer includes the wrongly numbered entry: that person is returned,
+        since their data is what gets disclosed.
+        """
+        register = self._registers[self._agency_of[node]]
+        holder = register.holders_of_wrong.get(number)
+        owner = self._owner_of(number)
+        for person in (holder, owner):
+            if person is None or person < 0 or (person == owner and person in register.wrong):
+                continue
+            if world.registers.holds(node, np.array([person]), np.array([now]), world.population)[0]:
+                return person
+        return NOT_ANSWERED
+
+    def resolve(self, world: WorldView, query: int) -> Generator[simpy.Event, Any, Resolution]:
+        workload = world.workload
+        citizen = int(workload.citizen[query])
+        requester = int(workload.requester[query])
+        provider = int(workload.provider[query])
+        number = self._registers[self._agency_of[requester]].recorded_number(
+            citizen, self._numbers
+        )
+        yield world.hop()
+        if self.params.access_control and not workload.legal_basis[query]:
+            yield world.hop()
+            return Resolution(NOT_ANSWERED, REFUSED)
+        yield from world.nodes[provider].serve()
+        person = self._lookup(world, provider, number, world.env.now)
+        yield world.hop()
+        if person == NOT_ANSWERED:
+            return Resolution(NOT_ANSWERED, NOT_FOUND)
+        return Resolution(person)

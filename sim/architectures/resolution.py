@@ -1,0 +1,35 @@
+"""How a query ends: the person answered about, the outcome, and what it cost."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ANSWERED, NOT_FOUND, REFUSED, UNAVAILABLE = 0, 1, 2, 3
+OUTCOME_NAMES = {
+    ANSWERED: "answered",
+    NOT_FOUND: "not found",
+    REFUSED: "refused",
+    UNAVAILABLE: "unavailable",
+}
+NOT_ANSWERED = -1
+
+
+@dataclass(slots=True)
+class Resolution:
+    """How one query ended.
+
+    Attributes:
+        person: the person the provider answered about (-1: no answer).
+        outcome: ANSWERED, NOT_FOUND, REFUSED or UNAVAILABLE.
+        clerk_seconds: staff time spent reviewing candidate matches.
+        visits: trips the citizen made to fetch a paper certificate.
+        citizen_seconds: the citizen's time on those trips.
+        hops: network hops the query travelled.
+    """
+
+    person: int
+    outcome: int = ANSWERED
+    clerk_seconds: float = 0.0
+    visits: int = 0
+    citizen_seconds: float = 0.0
+    hops: int = 2

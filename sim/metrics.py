@@ -1,0 +1,178 @@
+"""The metric glossary and the computation of metrics from what happened in a run.
+
+Every value here is counted or measured from the run's per-query log and its
+nodes' statistics; nothing is copied from a scenario parameter.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.architectures.resolution import ANSWERED, REFUSED
+
+if TYPE_CHECKING:
+    from sim.workload import Workload
+    from sim.world import WorldResult
+
+
+@dataclass(frozen=True)
+class MetricInfo:
+    """One glossary entry. ``<node>`` in a name stands for an agency or system name."""
+
+    name: str
+    unit: str
+    meaning: str
+    better: str = ""  # "higher", "lower" or "" when neither is better
+
+
+GLOSSARY: tuple[MetricInfo, ...] = (
+    MetricInfo("linkage.queries", "queries", "queries issued after the warm-up"),
+    MetricInfo(
+        "linkage.auto_rate", "share", "share answered without a clerk or a visit", "higher"
+    ),
+    MetricInfo("linkage.correct_rate", "share", "share answered about the right person", "higher"),
+    MetricInfo(
+        "linkage.misdisclosure_rate",
+        "share",
+        "share answered about the wrong person (someone else's data disclosed)",
+        "lower",
+    ),
+    MetricInfo(
+        "linkage.failed_rate", "share", "share with no answer (no match, refused, down)", "lower"
+    ),
+    MetricInfo(
+        "linkage.precision", "share", "of the queries answered, share about the right person",
+        "higher",
+    ),
+    MetricInfo(
+        "linkage.recall", "share", "of all queries, share answered about the right person",
+        "higher",
+    ),
+    MetricInfo("linkage.review_rate", "share", "share that needed a clerk's review", "lower"),
+    MetricInfo("linkage.clerk_hours", "h", "staff time spent on manual review", "lower"),
+    MetricInfo("linkage.latency_p50", "s", "median time from query to answer", "lower"),
+    MetricInfo("linkage.latency_p95", "s", "95th percentile time from query to answer", "lower"),
+    MetricInfo("linkage.latency_p99", "s", "99th percentile time from query to answer", "lower"),
+    MetricInfo("procedure.count", "procedures", "procedures started after the warm-up"),
+    MetricInfo(
+        "procedure.latency_p50", "s", "median time until a procedure has all its answers",
+        "lower",
+    ),
+    MetricInfo(
+        "procedure.latency_p95",
+        "s",
+        "95th percentile time until a procedure has all its answers",
+        "lower",
+    ),
+    MetricInfo(
+        "citizen.visits", "visits", "trips citizens made to fetch paper certificates", "lower"
+    ),
+    MetricInfo("citizen.hours", "h", "citizens' time spent on those trips", "lower"),
+    MetricInfo(
+        "privacy.unauthorized_attempts", "queries", "queries made without a legal basis"
+    ),
+    MetricInfo(
+        "privacy.unauthorized_blocked",
+        "queries",
+        "queries without a legal basis that were refused",
+        "higher",
+    ),
+    MetricInfo(
+        "load.utilization.<node>",
+        "share",
+        "busy fraction of the node's servers (all offices of a municipal agency together)",
+    ),
+    MetricInfo("load.queue_max.<node>", "requests", "longest queue seen at the node", "lower"),
+    MetricInfo("load.wait_p95.<node>", "s", "95th percentile wait for a server", "lower"),
+)
+
+_BY_NAME = {info.name: info for info in GLOSSARY}
+
+
+def describe(metric: str) -> MetricInfo:
+    """The glossary entry of a metric, also for per-node names like ``load.utilization.tax``."""
+    if metric in _BY_NAME:
+        return _BY_NAME[metric]
+    family, _, _node = metric.rpartition(".")
+    return _BY_NAME[f"{family}.<node>"]
+
+
+def _share(mask: np.ndarray, total: int) -> float:
+    return float(mask.sum() / total) if total else float("nan")
+
+
+def _percentile(values: np.ndarray, q: float) -> float:
+    return float(np.percentile(values, q)) if len(values) else float("nan")
+
+
+def compute_metrics(result: WorldResult, workload: Workload) -> list[tuple[str, float]]:
+    """Every glossary metric for one run, as ``(metric, value)`` pairs in glossary order."""
+    log = result.log
+    measured = workload.time >= result.measure_from
+    count = int(measured.sum())
+    citizen = workload.citizen[measured]
+    person = log.person[measured]
+    outcome = log.outcome[measured]
+    clerk = log.clerk_seconds[measured]
+    visits = log.visits[measured]
+    latency = (log.answered_at - workload.time)[measured]
+    answered = outcome == ANSWERED
+    correct = answered & (person == citizen)
+    no_legal_basis = ~workload.legal_basis[measured]
+
+    instance = workload.instance[measured]
+    finished = log.answered_at[measured]
+    procedure_latency = np.zeros(0)
+    if count:
+        order = np.argsort(instance, kind="stable")
+        starts = np.flatnonzero(np.r_[True, np.diff(instance[order]) != 0])
+        done = np.maximum.reduceat(finished[order], starts)
+        procedure_latency = done - workload.time[measured][order][starts]
+
+    rows = [
+        ("linkage.queries", float(count)),
+        ("linkage.auto_rate", _share(answered & (clerk == 0) & (visits == 0), count)),
+        ("linkage.correct_rate", _share(correct, count)),
+        ("linkage.misdisclosure_rate", _share(answered & (person != citizen), count)),
+        ("linkage.failed_rate", _share(~answered, count)),
+        ("linkage.precision", _share(correct, int(answered.sum()))),
+        ("linkage.recall", _share(correct, count)),
+        ("linkage.review_rate", _share(clerk > 0, count)),
+        ("linkage.clerk_hours", float(clerk.sum() / 3600)),
+        ("linkage.latency_p50", _percentile(latency, 50)),
+        ("linkage.latency_p95", _percentile(latency, 95)),
+        ("linkage.latency_p99", _percentile(latency, 99)),
+        ("procedure.count", float(len(procedure_latency))),
+        ("procedure.latency_p50", _percentile(procedure_latency, 50)),
+        ("procedure.latency_p95", _percentile(procedure_latency, 95)),
+        ("citizen.visits", float(visits.sum())),
+        ("citizen.hours", float(log.citizen_seconds[measured].sum() / 3600)),
+        ("privacy.unauthorized_attempts", float(no_legal_basis.sum())),
+        ("privacy.unauthorized_blocked", float((no_legal_basis & (outcome == REFUSED)).sum())),
+    ]
+    rows.extend(_load_metrics(result))
+    return rows
+
+
+def _load_metrics(result: WorldResult) -> list[tuple[str, float]]:
+    window = result.measure_until - result.measure_from
+    groups: dict[str, list] = defaultdict(list)
+    for node in result.nodes:
+        groups[node.group].append(node)
+    rows: list[tuple[str, float]] = []
+    for metric in ("utilization", "queue_max", "wait_p95"):
+        for group, nodes in groups.items():
+            if metric == "utilization":
+                capacity = sum(node.servers for node in nodes) * window
+                value = sum(node.busy_seconds for node in nodes) / capacity
+            elif metric == "queue_max":
+                value = float(max(node.queue_max for node in nodes))
+            else:
+                waits = np.concatenate([np.asarray(node.waits) for node in nodes])
+                value = _percentile(waits, 95)
+            rows.append((f"load.{metric}.{group}", float(value)))
+    return rows

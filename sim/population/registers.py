@@ -1,0 +1,85 @@
+"""Which agency system (node) holds which citizens.
+
+A national agency holds a share of all citizens (its ``coverage``). An agency
+with ``per_municipality`` is one system per municipality, each holding the
+citizens who live, or have lived, there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.population.citizens import Population
+from sim.rng import Streams
+from sim.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class AgencyNode:
+    """One agency system: a national agency, or one municipality's office."""
+
+    index: int
+    name: str
+    agency: str
+    sector: str
+    municipality: int  # -1 for a national agency
+
+
+@dataclass
+class Registers:
+    """The agency systems and who is on each one's register."""
+
+    nodes: list[AgencyNode]
+    first_node: dict[str, int]
+    per_municipality: dict[str, bool]
+    members: dict[str, np.ndarray]  # national agency -> bool mask over persons
+
+    def node_of(self, agency: str, municipality: np.ndarray) -> np.ndarray:
+        """The node index serving each citizen for ``agency`` (given their municipality)."""
+        start = self.first_node[agency]
+        if self.per_municipality[agency]:
+            return start + np.asarray(municipality, dtype=np.int32)
+        return np.full(np.shape(municipality), start, dtype=np.int32)
+
+    def eligible(self, agencies: list[str], size: int) -> np.ndarray:
+        """Persons on the register of every agency listed (municipal offices hold everyone)."""
+        mask = np.ones(size, dtype=bool)
+        for agency in agencies:
+            if not self.per_municipality[agency]:
+                mask &= self.members[agency]
+        return mask
+
+    def holds(
+        self, node: int, persons: np.ndarray, times: np.ndarray, population: Population
+    ) -> np.ndarray:
+        """Whether ``node`` has each person on its register at the matching time."""
+        spec = self.nodes[node]
+        if spec.municipality < 0:
+            return self.members[spec.agency][persons]
+        now = population.municipality_at(persons, times)
+        at_start = population.municipality[persons] == spec.municipality
+        return (now == spec.municipality) | at_start
+
+
+def build_registers(scenario: Scenario, population: Population, streams: Streams) -> Registers:
+    """Lay out one node per national agency and per municipal office, and their registers."""
+    nodes: list[AgencyNode] = []
+    first_node: dict[str, int] = {}
+    per_municipality: dict[str, bool] = {}
+    members: dict[str, np.ndarray] = {}
+    municipalities = scenario.population.municipalities
+    for agency in scenario.agencies:
+        first_node[agency.name] = len(nodes)
+        per_municipality[agency.name] = agency.per_municipality
+        if agency.per_municipality:
+            for k in range(municipalities):
+                nodes.append(
+                    AgencyNode(len(nodes), f"{agency.name}-{k + 1}", agency.name, agency.sector, k)
+                )
+        else:
+            nodes.append(AgencyNode(len(nodes), agency.name, agency.name, agency.sector, -1))
+            rng = streams.get("register", agency.name)
+            members[agency.name] = rng.random(population.size) < agency.coverage
+    return Registers(nodes, first_node, per_municipality, members)

@@ -1,0 +1,28 @@
+"""Parameters of each identity architecture, one section per architecture."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from sim.scenario.base import StrictModel
+
+
+class FlatParams(StrictModel):
+    """The flat model: one national number used by every agency."""
+
+    registration_error_rate: float = Field(
+        0.0001,
+        ge=0,
+        le=1,
+        description="share of register entries recorded with another person's number "
+        "(default 0.010 %, Japan's 2023 review of My Number links)",
+    )
+    access_control: bool = Field(
+        False, description="agencies refuse queries that have no legal basis"
+    )
+
+
+ARCHITECTURE_PARAMS: dict[str, type[StrictModel]] = {
+    "flat": FlatParams,
+}
+"""The parameter section of each architecture, by name."""

@@ -1,0 +1,134 @@
+"""The whole scenario: every key, its type, its default and its one-line description."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from pydantic import Field, model_validator
+
+from sim.scenario.architectures import ARCHITECTURE_PARAMS, FlatParams
+from sim.scenario.base import StrictModel
+from sim.scenario.sections import Agency, Network, Population, Procedure, Sector, Slug
+from sim.scenario.units import Duration
+
+
+class Scenario(StrictModel):
+    """A complete, validated scenario with every default resolved."""
+
+    name: Slug = Field(description="scenario name; names the results folder")
+    description: str = Field("", description="one line saying what the scenario asks")
+    seed: int = Field(1, ge=0, le=2**63 - 1, description="the seed of every random stream")
+    duration: Duration = Field("1 day", description="simulated time, e.g. '1 day' or '8 h'")
+    warmup: Duration = Field(
+        "0 s", description="initial period excluded from the metrics, e.g. '1 h'"
+    )
+    replications: int = Field(3, ge=1, le=100_000, description="independent replications")
+    architectures: list[str] = Field(
+        default_factory=lambda: list(ARCHITECTURE_PARAMS),
+        min_length=1,
+        description="architectures to run, from: " + ", ".join(ARCHITECTURE_PARAMS),
+    )
+    population: Population = Field(description="the synthetic citizens")
+    sectors: list[Sector] = Field(min_length=1, description="sectors of government")
+    agencies: list[Agency] = Field(min_length=1, description="agencies and their systems")
+    procedures: list[Procedure] = Field(
+        min_length=1, description="procedures that make agencies exchange data"
+    )
+    network: Network = Field(default_factory=Network, description="the network between systems")
+    flat: FlatParams = Field(default_factory=FlatParams, description="flat model parameters")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_sector_codes(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("sectors"), list):
+            for sector in data["sectors"]:
+                if isinstance(sector, dict) and not sector.get("code") and sector.get("name"):
+                    sector["code"] = str(sector["name"])[:2].upper().replace("_", "-")
+        return data
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Scenario:
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        if self.warmup >= self.duration:
+            problems.append((("warmup",), "must be shorter than 'duration'"))
+        for index, name in enumerate(self.architectures):
+            if name not in ARCHITECTURE_PARAMS:
+                problems.append(
+                    (("architectures", index), f"unknown architecture {name!r}" + _hint(name))
+                )
+        _check_unique(problems, "sectors", [s.name for s in self.sectors])
+        _check_unique(problems, "agencies", [a.name for a in self.agencies])
+        _check_unique(problems, "procedures", [p.name for p in self.procedures])
+        sector_names = [s.name for s in self.sectors]
+        for index, agency in enumerate(self.agencies):
+            if agency.sector not in sector_names:
+                problems.append(
+                    (
+                        ("agencies", index, "sector"),
+                        f"unknown sector {agency.sector!r} (expected one of "
+                        f"{', '.join(sector_names)})" + _hint(agency.sector, sector_names),
+                    )
+                )
+        agency_names = [a.name for a in self.agencies]
+        for index, procedure in enumerate(self.procedures):
+            if procedure.requester not in agency_names:
+                problems.append(
+                    (
+                        ("procedures", index, "requester"),
+                        f"unknown agency {procedure.requester!r}"
+                        + _hint(procedure.requester, agency_names),
+                    )
+                )
+            for need_index, need in enumerate(procedure.needs):
+                if need.provider not in agency_names:
+                    problems.append(
+                        (
+                            ("procedures", index, "needs", need_index, "provider"),
+                            f"unknown agency {need.provider!r}"
+                            + _hint(need.provider, agency_names),
+                        )
+                    )
+        if problems:
+            raise CrossReferenceError(problems)
+        return self
+
+    def agency(self, name: str) -> Agency:
+        """The agency spec named ``name``."""
+        return next(agency for agency in self.agencies if agency.name == name)
+
+    def resolved(self) -> dict[str, Any]:
+        """The scenario as plain data with every default filled in (YAML/JSON ready)."""
+        return self.model_dump(mode="json")
+
+    def digest(self) -> str:
+        """A short hash of the resolved scenario, stable across runs and machines."""
+        text = json.dumps(self.resolved(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+
+
+class CrossReferenceError(ValueError):
+    """Problems found across sections, each with its own key path."""
+
+    def __init__(self, problems: list[tuple[tuple[str | int, ...], str]]):
+        self.problems = problems
+        super().__init__("; ".join(message for _, message in problems))
+
+
+def _check_unique(
+    problems: list[tuple[tuple[str | int, ...], str]], section: str, names: list[str]
+) -> None:
+    seen: set[str] = set()
+    for index, name in enumerate(names):
+        if name in seen:
+            problems.append(((section, index, "name"), f"the name {name!r} is used twice"))
+        seen.add(name)
+
+
+def _hint(word: str, choices: list[str] | None = None) -> str:
+    from difflib import get_close_matches
+
+    options = choices if choices is not None else list(ARCHITECTURE_PARAMS)
+    close = get_close_matches(word, options, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""

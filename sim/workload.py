@@ -1,0 +1,114 @@
+"""Procedures become timestamped queries: who asks whom, about whom, for what, on what basis.
+
+The workload is drawn once per replication and replayed identically for every
+architecture (common random numbers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.population.citizens import Population
+from sim.population.registers import Registers
+from sim.rng import Streams
+from sim.scenario import Scenario
+from sim.scenario.sections import Procedure
+
+HOUR = 3600.0
+_RESAMPLE_ROUNDS = 30
+
+
+@dataclass
+class Workload:
+    """One row per query, sorted by time. A procedure instance fans out into its needs."""
+
+    time: np.ndarray  # float64 seconds
+    procedure: np.ndarray  # int16 index into procedure_names
+    instance: np.ndarray  # int64 procedure instance id (shared by its queries)
+    citizen: np.ndarray  # int64 person the query is about (ground truth)
+    requester: np.ndarray  # int32 node asking
+    provider: np.ndarray  # int32 node answering
+    item: np.ndarray  # int16 index into item_names
+    legal_basis: np.ndarray  # bool
+    procedure_names: list[str]
+    item_names: list[str]
+
+    def __len__(self) -> int:
+        return len(self.time)
+
+
+def arrival_times(
+    procedure: Procedure, duration: float, rng: np.random.Generator
+) -> np.ndarray:
+    """Poisson arrivals over ``[0, duration)``, hour by hour along the daily profile."""
+    profile = np.asarray(procedure.daily_profile or [1.0] * 24, dtype=float)
+    profile = profile / profile.sum()
+    hours = int(np.ceil(duration / HOUR))
+    starts = np.arange(hours) * HOUR
+    widths = np.minimum(HOUR, duration - starts)
+    expected = procedure.rate_per_day * profile[np.arange(hours) % 24] * widths / HOUR
+    counts = rng.poisson(expected)
+    times = np.repeat(starts, counts) + rng.random(counts.sum()) * np.repeat(widths, counts)
+    return np.sort(times)
+
+
+def _draw_citizens(
+    pool: np.ndarray, times: np.ndarray, population: Population, rng: np.random.Generator
+) -> np.ndarray:
+    """A citizen from ``pool`` alive at each time (redrawn when not); -1 if none was found."""
+    citizens = pool[rng.integers(0, len(pool), len(times))]
+    pending = ~population.alive_at(citizens, times)
+    for _ in range(_RESAMPLE_ROUNDS):
+        if not pending.any():
+            break
+        redraw = pool[rng.integers(0, len(pool), int(pending.sum()))]
+        citizens[pending] = redraw
+        pending[pending] = ~population.alive_at(redraw, times[pending])
+    citizens[pending] = -1
+    return citizens
+
+
+def generate_workload(
+    scenario: Scenario, population: Population, registers: Registers, streams: Streams
+) -> Workload:
+    """Draw every query of one replication from the scenario's procedures."""
+    rng = streams.get("workload")
+    item_names = sorted({need.item for p in scenario.procedures for need in p.needs})
+    item_index = {name: i for i, name in enumerate(item_names)}
+    columns: dict[str, list[np.ndarray]] = {key: [] for key in Workload.__dataclass_fields__}
+    next_instance = 0
+    for p_index, procedure in enumerate(scenario.procedures):
+        times = arrival_times(procedure, scenario.duration, rng)
+        involved = [procedure.requester, *(need.provider for need in procedure.needs)]
+        pool = np.flatnonzero(registers.eligible(involved, population.size))
+        if len(times) == 0 or len(pool) == 0:
+            continue
+        citizens = _draw_citizens(pool, times, population, rng)
+        keep = citizens >= 0
+        times, citizens = times[keep], citizens[keep]
+        municipality = population.municipality_at(citizens, times)
+        requester = registers.node_of(procedure.requester, municipality)
+        instances = next_instance + np.arange(len(times), dtype=np.int64)
+        next_instance += len(times)
+        for need in procedure.needs:
+            columns["time"].append(times)
+            columns["procedure"].append(np.full(len(times), p_index, dtype=np.int16))
+            columns["instance"].append(instances)
+            columns["citizen"].append(citizens.astype(np.int64))
+            columns["requester"].append(requester)
+            columns["provider"].append(registers.node_of(need.provider, municipality))
+            columns["item"].append(np.full(len(times), item_index[need.item], dtype=np.int16))
+            columns["legal_basis"].append(np.full(len(times), need.legal_basis))
+    arrays = {
+        key: np.concatenate(parts) if parts else np.zeros(0)
+        for key, parts in columns.items()
+        if key not in ("procedure_names", "item_names")
+    }
+    order = np.lexsort((arrays["instance"], arrays["time"])) if len(arrays["time"]) else []
+    return Workload(
+        **{key: value[order] for key, value in arrays.items()},
+        procedure_names=[p.name for p in scenario.procedures],
+        item_names=item_names,
+    )

@@ -1,0 +1,29 @@
+"""Shared fixtures: small scenarios built from the quickstart, shrunk for speed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sim.scenario import Scenario, load_scenario
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+
+
+def small(scenario: Scenario, **changes: object) -> Scenario:
+    """A re-validated copy of a scenario with dotted keys changed, e.g. ``population.size``."""
+    data = scenario.resolved()
+    for key, value in changes.items():
+        node = data
+        parts = key.split("__")
+        for part in parts[:-1]:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        node[parts[-1]] = value
+    return Scenario.model_validate(data)
+
+
+@pytest.fixture(scope="session")
+def quickstart() -> Scenario:
+    return load_scenario(SCENARIOS / "quickstart.yaml")
