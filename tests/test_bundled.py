@@ -1,0 +1,27 @@
+"""Every bundled scenario validates and runs (at a small size); the docs are current."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim import docs
+from sim.experiment import run
+from sim.scenario import load_scenario
+from tests.conftest import SCENARIOS
+
+BUNDLED = sorted(SCENARIOS.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_bundled_scenario_runs_small(path):
+    scenario = load_scenario(path, ["population.size=800", "replications=2"])
+    result = run(scenario)
+    assert set(result.metrics["architecture"]) == set(scenario.architectures)
+    correct = result.summary.query("metric == 'linkage.correct_rate'")["mean"]
+    assert (correct > 0).all()
+
+
+@pytest.mark.parametrize("page", sorted(docs.PAGES))
+def test_generated_docs_are_current(page):
+    written = (docs.DOCS / page).read_text(encoding="utf-8")
+    assert written == docs.PAGES[page](), f"docs/{page} is stale: run `make docs`"
