@@ -57,9 +57,7 @@ def _section(model: type[BaseModel], prefix: str, lines: list[str], seen: set) -
         inner = _model_in(field.annotation)
         is_list = typing.get_origin(field.annotation) is list
         key = f"{prefix}.{name}" if prefix else name
-        type_name = (
-            f"list of `{key}[]`" if inner and is_list else _type_name(field.annotation)
-        )
+        type_name = f"list of `{key}[]`" if inner and is_list else _type_name(field.annotation)
         if inner and not is_list:
             type_name = "section"
         lines.append(f"| `{name}` | {type_name} | {_default(field)} | {field.description or ''} |")

@@ -96,9 +96,12 @@ def summarize(metrics: pd.DataFrame) -> pd.DataFrame:
         rows.append((scenario, architecture, metric, unit, mean, low, high, n))
     summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     rank = summary["metric"].map(lambda m: order.get(m, order.get(_family(m), len(order))))
-    return summary.assign(_rank=rank).sort_values(["_rank", "metric"], kind="stable").drop(
-        columns="_rank"
-    ).reset_index(drop=True)
+    return (
+        summary.assign(_rank=rank)
+        .sort_values(["_rank", "metric"], kind="stable")
+        .drop(columns="_rank")
+        .reset_index(drop=True)
+    )
 
 
 def _family(metric: str) -> str:
@@ -121,7 +124,9 @@ def run(
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    scenario = with_values(scenario, replications=replications, seed=seed, architectures=architectures)
+    scenario = with_values(
+        scenario, replications=replications, seed=seed, architectures=architectures
+    )
     started = datetime.now(UTC)
     clock = time.perf_counter()
     parts = [

@@ -31,9 +31,7 @@ class MetricInfo:
 
 GLOSSARY: tuple[MetricInfo, ...] = (
     MetricInfo("linkage.queries", "queries", "queries issued after the warm-up"),
-    MetricInfo(
-        "linkage.auto_rate", "share", "share answered without a clerk or a visit", "higher"
-    ),
+    MetricInfo("linkage.auto_rate", "share", "share answered without a clerk or a visit", "higher"),
     MetricInfo("linkage.correct_rate", "share", "share answered about the right person", "higher"),
     MetricInfo(
         "linkage.misdisclosure_rate",
@@ -45,11 +43,15 @@ GLOSSARY: tuple[MetricInfo, ...] = (
         "linkage.failed_rate", "share", "share with no answer (no match, refused, down)", "lower"
     ),
     MetricInfo(
-        "linkage.precision", "share", "of the queries answered, share about the right person",
+        "linkage.precision",
+        "share",
+        "of the queries answered, share about the right person",
         "higher",
     ),
     MetricInfo(
-        "linkage.recall", "share", "of all queries, share answered about the right person",
+        "linkage.recall",
+        "share",
+        "of all queries, share answered about the right person",
         "higher",
     ),
     MetricInfo("linkage.review_rate", "share", "share that needed a clerk's review", "lower"),
@@ -59,7 +61,9 @@ GLOSSARY: tuple[MetricInfo, ...] = (
     MetricInfo("linkage.latency_p99", "s", "99th percentile time from query to answer", "lower"),
     MetricInfo("procedure.count", "procedures", "procedures started after the warm-up"),
     MetricInfo(
-        "procedure.latency_p50", "s", "median time until a procedure has all its answers",
+        "procedure.latency_p50",
+        "s",
+        "median time until a procedure has all its answers",
         "lower",
     ),
     MetricInfo(
@@ -72,9 +76,7 @@ GLOSSARY: tuple[MetricInfo, ...] = (
         "citizen.visits", "visits", "trips citizens made to fetch paper certificates", "lower"
     ),
     MetricInfo("citizen.hours", "h", "citizens' time spent on those trips", "lower"),
-    MetricInfo(
-        "privacy.unauthorized_attempts", "queries", "queries made without a legal basis"
-    ),
+    MetricInfo("privacy.unauthorized_attempts", "queries", "queries made without a legal basis"),
     MetricInfo(
         "privacy.unauthorized_blocked",
         "queries",

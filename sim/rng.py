@@ -27,7 +27,9 @@ class Streams:
     def get(self, *names: str) -> np.random.Generator:
         """The generator for a stream name path, e.g. ``get("node", "tax")``."""
         key = (self.replication, *(_name_key(name) for name in names))
-        return np.random.Generator(np.random.PCG64(np.random.SeedSequence(self.seed, spawn_key=key)))
+        return np.random.Generator(
+            np.random.PCG64(np.random.SeedSequence(self.seed, spawn_key=key))
+        )
 
     def replication_seed(self) -> int:
         """A single integer identifying this replication's streams (for the results table)."""

@@ -39,9 +39,7 @@ class Workload:
         return len(self.time)
 
 
-def arrival_times(
-    procedure: Procedure, duration: float, rng: np.random.Generator
-) -> np.ndarray:
+def arrival_times(procedure: Procedure, duration: float, rng: np.random.Generator) -> np.ndarray:
     """Poisson arrivals over ``[0, duration)``, hour by hour along the daily profile."""
     profile = np.asarray(procedure.daily_profile or [1.0] * 24, dtype=float)
     profile = profile / profile.sum()

@@ -49,12 +49,25 @@ def test_run_writes_the_run_folder(tmp_path, capsys):
     }
     metrics = pd.read_csv(out / "metrics.csv")
     assert list(metrics.columns) == [
-        "scenario", "architecture", "replication", "seed", "metric", "value", "unit",
+        "scenario",
+        "architecture",
+        "replication",
+        "seed",
+        "metric",
+        "value",
+        "unit",
     ]
     assert sorted(metrics["replication"].unique()) == [0, 1]
     summary = pd.read_csv(out / "summary.csv")
     assert list(summary.columns) == [
-        "scenario", "architecture", "metric", "unit", "mean", "ci_low", "ci_high", "n",
+        "scenario",
+        "architecture",
+        "metric",
+        "unit",
+        "mean",
+        "ci_low",
+        "ci_high",
+        "n",
     ]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 20261126 and manifest["scenario_hash"]
@@ -96,6 +109,9 @@ def test_list_shows_bundled_scenarios(capsys):
 
 def test_python_dash_m_sim_runs():
     done = subprocess.run(
-        [sys.executable, "-m", "sim", "validate", QUICK], capture_output=True, text=True, check=False
+        [sys.executable, "-m", "sim", "validate", QUICK],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0 and done.stdout.startswith("ok:")

@@ -16,8 +16,8 @@ import numpy as np
 import simpy
 
 from sim.architectures.base import Architecture, WorldView
-from sim.scenario.architectures import FlatParams
 from sim.architectures.resolution import NOT_ANSWERED, NOT_FOUND, REFUSED, Resolution
+from sim.scenario.architectures import FlatParams
 
 
 class NumberRegister:
@@ -86,7 +86,9 @@ class Flat(Architecture):
         for person in (holder, owner):
             if person is None or person < 0 or (person == owner and person in register.wrong):
                 continue
-            if world.registers.holds(node, np.array([person]), np.array([now]), world.population)[0]:
+            if world.registers.holds(node, np.array([person]), np.array([now]), world.population)[
+                0
+            ]:
                 return person
         return NOT_ANSWERED
 
@@ -95,9 +97,7 @@ class Flat(Architecture):
         citizen = int(workload.citizen[query])
         requester = int(workload.requester[query])
         provider = int(workload.provider[query])
-        number = self._registers[self._agency_of[requester]].recorded_number(
-            citizen, self._numbers
-        )
+        number = self._registers[self._agency_of[requester]].recorded_number(citizen, self._numbers)
         yield world.hop()
         if self.params.access_control and not workload.legal_basis[query]:
             yield world.hop()

@@ -42,8 +42,10 @@ def comparison_table(summary: pd.DataFrame) -> str:
     architectures = list(dict.fromkeys(summary["architecture"]))
     wide = wide.reindex(index=list(dict.fromkeys(summary["metric"])), columns=architectures)
     header = ["metric", *architectures]
-    body = [[metric, *(str(v) if isinstance(v, str) else "-" for v in row)] for metric, row in
-            zip(wide.index, wide.to_numpy(), strict=True)]
+    body = [
+        [metric, *(str(v) if isinstance(v, str) else "-" for v in row)]
+        for metric, row in zip(wide.index, wide.to_numpy(), strict=True)
+    ]
     widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
     lines = ["  ".join(text.ljust(width) for text, width in zip(header, widths, strict=True))]
     lines.append("  ".join("-" * width for width in widths))

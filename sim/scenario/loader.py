@@ -40,9 +40,7 @@ def load_scenario_text(text: str, source: str = "<text>", overrides: Iterable[st
     return scenario_from_data(data, smap, overrides)
 
 
-def scenario_from_data(
-    data: object, smap: SourceMap, overrides: Iterable[str] = ()
-) -> Scenario:
+def scenario_from_data(data: object, smap: SourceMap, overrides: Iterable[str] = ()) -> Scenario:
     """Validate already-parsed scenario data, reporting problems at their place."""
     if not isinstance(data, dict):
         raise ScenarioError.single(
@@ -81,11 +79,14 @@ def apply_override(data: dict, text: str) -> KeyPath:
         if isinstance(node, list):
             index = _list_index(node, part)
             if index is None:
-                names = [item.get("name") for item in node if isinstance(item, dict)]
+                names = ", ".join(
+                    str(item.get("name")) for item in node if isinstance(item, dict)
+                )
+                where = ".".join(map(str, path)) or "top level"
                 raise ScenarioError.single(
                     OVERRIDE_SOURCE,
-                    f"no list item {part!r} under {'.'.join(map(str, path)) or 'top level'} "
-                    f"(expected an index 0..{len(node) - 1} or a name: {', '.join(map(str, names))})",
+                    f"no list item {part!r} under {where} "
+                    f"(expected an index 0..{len(node) - 1} or a name: {names})",
                     key,
                 )
             path.append(index)
