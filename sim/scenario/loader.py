@@ -79,9 +79,7 @@ def apply_override(data: dict, text: str) -> KeyPath:
         if isinstance(node, list):
             index = _list_index(node, part)
             if index is None:
-                names = ", ".join(
-                    str(item.get("name")) for item in node if isinstance(item, dict)
-                )
+                names = ", ".join(str(item.get("name")) for item in node if isinstance(item, dict))
                 where = ".".join(map(str, path)) or "top level"
                 raise ScenarioError.single(
                     OVERRIDE_SOURCE,
