@@ -23,7 +23,7 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 def _type_name(annotation: object) -> str:
     text = str(annotation) if not isinstance(annotation, type) else annotation.__name__
     text = text.replace("typing.", "").replace("sim.scenario.", "")
-    for module in ("sections.", "distributions.", "architectures.", "schema."):
+    for module in ("sections.", "distributions.", "params.", "flat.", "schema."):
         text = text.replace(module, "")
     if "Annotated[float" in text and "parse_duration" in text:
         return "duration"

@@ -17,7 +17,7 @@ import simpy
 
 from sim.architectures.base import Architecture, WorldView
 from sim.architectures.resolution import NOT_ANSWERED, NOT_FOUND, REFUSED, Resolution
-from sim.scenario.architectures import FlatParams
+from sim.scenario.params import FlatParams
 
 
 class NumberRegister:

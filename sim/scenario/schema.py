@@ -8,8 +8,8 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
-from sim.scenario.architectures import ARCHITECTURE_PARAMS, FlatParams
 from sim.scenario.base import StrictModel
+from sim.scenario.params import ARCHITECTURE_PARAMS, FlatParams
 from sim.scenario.sections import Agency, Network, Population, Procedure, Sector, Slug
 from sim.scenario.units import Duration
 

@@ -1,4 +1,4 @@
-"""Parameters of each identity architecture, one section per architecture."""
+"""Parameters of the flat architecture (the scenario's `flat:` section)."""
 
 from __future__ import annotations
 
@@ -20,9 +20,3 @@ class FlatParams(StrictModel):
     access_control: bool = Field(
         False, description="agencies refuse queries that have no legal basis"
     )
-
-
-ARCHITECTURE_PARAMS: dict[str, type[StrictModel]] = {
-    "flat": FlatParams,
-}
-"""The parameter section of each architecture, by name."""
