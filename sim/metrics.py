@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.architectures.resolution import ANSWERED, REFUSED
+from sim.architectures.resolution import ANSWERED, REFUSED, UNAVAILABLE
 
 if TYPE_CHECKING:
     from sim.workload import Workload
@@ -43,6 +43,11 @@ GLOSSARY: tuple[MetricInfo, ...] = (
         "linkage.failed_rate", "share", "share with no answer (no match, refused, down)", "lower"
     ),
     MetricInfo(
+        "linkage.refused_rate",
+        "share",
+        "share refused as not allowed (exchange table, sector pair or access control)",
+    ),
+    MetricInfo(
         "linkage.precision",
         "share",
         "of the queries answered, share about the right person",
@@ -59,6 +64,23 @@ GLOSSARY: tuple[MetricInfo, ...] = (
     MetricInfo("linkage.latency_p50", "s", "median time from query to answer", "lower"),
     MetricInfo("linkage.latency_p95", "s", "95th percentile time from query to answer", "lower"),
     MetricInfo("linkage.latency_p99", "s", "99th percentile time from query to answer", "lower"),
+    MetricInfo(
+        "linkage.cross_sector_share",
+        "share",
+        "share of queries whose provider is in another sector than the requester",
+    ),
+    MetricInfo(
+        "linkage.within_sector_latency_p50",
+        "s",
+        "median time from query to answer, over answered queries within one sector",
+        "lower",
+    ),
+    MetricInfo(
+        "linkage.cross_sector_latency_p50",
+        "s",
+        "median time from query to answer, over answered queries across sectors",
+        "lower",
+    ),
     MetricInfo("procedure.count", "procedures", "procedures started after the warm-up"),
     MetricInfo(
         "procedure.latency_p50",
@@ -82,6 +104,12 @@ GLOSSARY: tuple[MetricInfo, ...] = (
         "queries",
         "queries without a legal basis that were refused",
         "higher",
+    ),
+    MetricInfo(
+        "resilience.failed_queries",
+        "queries",
+        "queries that failed because a system they needed was down too long",
+        "lower",
     ),
     MetricInfo(
         "load.utilization.<node>",
@@ -125,6 +153,8 @@ def compute_metrics(result: WorldResult, workload: Workload) -> list[tuple[str, 
     answered = outcome == ANSWERED
     correct = answered & (person == citizen)
     no_legal_basis = ~workload.legal_basis[measured]
+    sectors = result.node_sectors
+    cross = sectors[workload.requester[measured]] != sectors[workload.provider[measured]]
 
     instance = workload.instance[measured]
     finished = log.answered_at[measured]
@@ -141,6 +171,7 @@ def compute_metrics(result: WorldResult, workload: Workload) -> list[tuple[str, 
         ("linkage.correct_rate", _share(correct, count)),
         ("linkage.misdisclosure_rate", _share(answered & (person != citizen), count)),
         ("linkage.failed_rate", _share(~answered, count)),
+        ("linkage.refused_rate", _share(outcome == REFUSED, count)),
         ("linkage.precision", _share(correct, int(answered.sum()))),
         ("linkage.recall", _share(correct, count)),
         ("linkage.review_rate", _share(clerk > 0, count)),
@@ -148,6 +179,9 @@ def compute_metrics(result: WorldResult, workload: Workload) -> list[tuple[str, 
         ("linkage.latency_p50", _percentile(latency, 50)),
         ("linkage.latency_p95", _percentile(latency, 95)),
         ("linkage.latency_p99", _percentile(latency, 99)),
+        ("linkage.cross_sector_share", _share(cross, count)),
+        ("linkage.within_sector_latency_p50", _percentile(latency[answered & ~cross], 50)),
+        ("linkage.cross_sector_latency_p50", _percentile(latency[answered & cross], 50)),
         ("procedure.count", float(len(procedure_latency))),
         ("procedure.latency_p50", _percentile(procedure_latency, 50)),
         ("procedure.latency_p95", _percentile(procedure_latency, 95)),
@@ -155,6 +189,7 @@ def compute_metrics(result: WorldResult, workload: Workload) -> list[tuple[str, 
         ("citizen.hours", float(log.citizen_seconds[measured].sum() / 3600)),
         ("privacy.unauthorized_attempts", float(no_legal_basis.sum())),
         ("privacy.unauthorized_blocked", float((no_legal_basis & (outcome == REFUSED)).sum())),
+        ("resilience.failed_queries", float((outcome == UNAVAILABLE).sum())),
     ]
     rows.extend(_load_metrics(result))
     return rows

@@ -53,17 +53,29 @@ def arrival_times(procedure: Procedure, duration: float, rng: np.random.Generato
 
 
 def _draw_citizens(
-    pool: np.ndarray, times: np.ndarray, population: Population, rng: np.random.Generator
+    pool: np.ndarray,
+    times: np.ndarray,
+    population: Population,
+    rng: np.random.Generator,
+    moved: bool,
 ) -> np.ndarray:
-    """A citizen from ``pool`` alive at each time (redrawn when not); -1 if none was found."""
+    """A citizen from ``pool`` for each time, redrawn until alive then (and, if ``moved``,
+    having moved before); -1 where none was found."""
+
+    def unfit(persons: np.ndarray, at: np.ndarray) -> np.ndarray:
+        bad = ~population.alive_at(persons, at)
+        if moved:
+            bad |= population.previous_municipality_at(persons, at) < 0
+        return bad
+
     citizens = pool[rng.integers(0, len(pool), len(times))]
-    pending = ~population.alive_at(citizens, times)
+    pending = unfit(citizens, times)
     for _ in range(_RESAMPLE_ROUNDS):
         if not pending.any():
             break
         redraw = pool[rng.integers(0, len(pool), int(pending.sum()))]
         citizens[pending] = redraw
-        pending[pending] = ~population.alive_at(redraw, times[pending])
+        pending[pending] = unfit(redraw, times[pending])
     citizens[pending] = -1
     return citizens
 
@@ -81,13 +93,23 @@ def generate_workload(
         times = arrival_times(procedure, scenario.duration, rng)
         involved = [procedure.requester, *(need.provider for need in procedure.needs)]
         pool = np.flatnonzero(registers.eligible(involved, population.size))
+        moved = procedure.requester_municipality == "previous" or any(
+            need.municipality == "previous" for need in procedure.needs
+        )
+        if moved:
+            pool = np.intersect1d(pool, population.events.moves.persons)
         if len(times) == 0 or len(pool) == 0:
             continue
-        citizens = _draw_citizens(pool, times, population, rng)
+        citizens = _draw_citizens(pool, times, population, rng, moved)
         keep = citizens >= 0
         times, citizens = times[keep], citizens[keep]
-        municipality = population.municipality_at(citizens, times)
-        requester = registers.node_of(procedure.requester, municipality)
+        municipality = {
+            "residence": population.municipality_at(citizens, times),
+            "previous": population.previous_municipality_at(citizens, times) if moved else None,
+        }
+        requester = registers.node_of(
+            procedure.requester, municipality[procedure.requester_municipality]
+        )
         instances = next_instance + np.arange(len(times), dtype=np.int64)
         next_instance += len(times)
         for need in procedure.needs:
@@ -96,7 +118,9 @@ def generate_workload(
             columns["instance"].append(instances)
             columns["citizen"].append(citizens.astype(np.int64))
             columns["requester"].append(requester)
-            columns["provider"].append(registers.node_of(need.provider, municipality))
+            columns["provider"].append(
+                registers.node_of(need.provider, municipality[need.municipality])
+            )
             columns["item"].append(np.full(len(times), item_index[need.item], dtype=np.int16))
             columns["legal_basis"].append(np.full(len(times), need.legal_basis))
     arrays = {

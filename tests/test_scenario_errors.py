@@ -47,7 +47,7 @@ def test_unknown_key_is_located_and_suggests_the_closest():
     text = VALID.replace("  size: 100", "  size: 100\n  sise: 3")
     assert problems(text) == [
         "s.yaml:6:9: population.sise: unknown key (expected one of: size, locale, "
-        "municipalities, max_age_years, life_events); did you mean 'size'?"
+        "municipalities, max_age_years, history_years, life_events); did you mean 'size'?"
     ]
 
 

@@ -61,6 +61,14 @@ class Architecture(ABC):
     def __init__(self, params: Any):
         self.params = params
 
+    @classmethod
+    def system_names(cls, scenario: Scenario) -> set[str]:
+        """Names (and groups) of the central systems this architecture adds with ``add_node``.
+
+        The world accepts these as the ``node`` of an outage.
+        """
+        return set()
+
     @abstractmethod
     def enroll(self, world: WorldView) -> None:
         """Give each agency the identifiers it stores for the citizens it holds."""

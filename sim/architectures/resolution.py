@@ -14,6 +14,15 @@ OUTCOME_NAMES = {
 NOT_ANSWERED = -1
 
 
+class NodeUnavailable(Exception):
+    """A system a query needs is down for longer than a query waits (ends it as UNAVAILABLE)."""
+
+    def __init__(self, node: str, up_at: float):
+        super().__init__(f"{node} is down until t={up_at:g} s")
+        self.node = node
+        self.up_at = up_at
+
+
 @dataclass(slots=True)
 class Resolution:
     """How one query ended.

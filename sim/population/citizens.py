@@ -15,6 +15,8 @@ from sim.scenario.sections import Population as PopulationSpec
 
 SECONDS_PER_YEAR = 365.25 * 86400.0
 MALE, FEMALE = 1, 2  # ISO 5218 codes
+REFERENCE_DAY = (date(2026, 4, 1) - date(1970, 1, 1)).days
+"""The calendar day (days since 1970-01-01) on which every run starts."""
 
 
 @dataclass
@@ -28,15 +30,19 @@ class Population:
         sex: ISO 5218 code (1 male, 2 female).
         birth_date: days since 1970-01-01.
         surname, given: codes into the vocabulary (surname at the start).
-        municipality: municipality index at the start (or at birth).
+        municipality: municipality index before any move (``history_years`` before the
+            start, or at birth); ``municipality_at`` gives it at any time.
         block: address detail within the municipality, shape (n, 3).
         national_number: 12-digit number with check digit.
         born_at, died_at: simulation seconds (-inf / +inf when outside the run).
         events: moves, marriages and their times.
+        municipality_names: the world's municipality names (distinct).
+        municipality_vocabulary: each world municipality's row in the vocabulary.
     """
 
     vocabulary: Vocabulary
     municipality_names: np.ndarray
+    municipality_vocabulary: np.ndarray
     initial_size: int
     sex: np.ndarray
     birth_date: np.ndarray
@@ -48,6 +54,11 @@ class Population:
     born_at: np.ndarray
     died_at: np.ndarray
     events: LifeEvents
+
+    @property
+    def reference_day(self) -> int:
+        """The calendar day of simulation time 0 (days since 1970-01-01)."""
+        return REFERENCE_DAY
 
     @property
     def size(self) -> int:
@@ -62,6 +73,12 @@ class Population:
         """Each person's municipality of residence at the matching time."""
         return self.events.latest_value(
             self.events.moves, persons, times, default=self.municipality[persons]
+        )
+
+    def previous_municipality_at(self, persons: np.ndarray, times: np.ndarray) -> np.ndarray:
+        """Where each person lived before their latest move up to the time (-1: never moved)."""
+        return self.events.previous_value(
+            self.events.moves, persons, times, first=self.municipality[persons]
         )
 
     def surname_at(self, persons: np.ndarray, times: np.ndarray) -> np.ndarray:
@@ -86,7 +103,7 @@ def generate_population(
     )
     total = spec.size + events.births
     sex = rng.choice(np.array([MALE, FEMALE], dtype=np.int8), size=total)
-    reference_day = (date(2026, 4, 1) - date(1970, 1, 1)).days
+    reference_day = REFERENCE_DAY
     age_days = rng.integers(0, spec.max_age_years * 365, size=total)
     born_at = np.full(total, -np.inf)
     born_at[spec.size :] = events.birth_times
@@ -106,6 +123,7 @@ def generate_population(
     return Population(
         vocabulary=vocabulary,
         municipality_names=municipality_names,
+        municipality_vocabulary=chosen,
         initial_size=spec.size,
         sex=sex,
         birth_date=birth_date,

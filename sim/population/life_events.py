@@ -39,7 +39,19 @@ class LifeEvents:
     birth_times: np.ndarray
     death_persons: np.ndarray
     death_times: np.ndarray
+    history_start: float
     horizon: float
+
+    def _last_change(
+        self, log: ChangeLog, persons: np.ndarray, times: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Index of each (person, time)'s last change at or before it, and whether there is one."""
+        span = self.horizon - self.history_start + 1.0
+        keys = log.persons * span + (log.times - self.history_start)
+        queries = np.asarray(persons) * span + (np.asarray(times) - self.history_start)
+        position = np.searchsorted(keys, queries, side="right") - 1
+        safe = np.clip(position, 0, None)
+        return safe, (position >= 0) & (log.persons[safe] == persons)
 
     def latest_value(
         self, log: ChangeLog, persons: np.ndarray, times: np.ndarray, default: np.ndarray
@@ -47,13 +59,29 @@ class LifeEvents:
         """The value in force at each (person, time): the last change at or before it."""
         if len(log) == 0:
             return np.asarray(default).copy()
-        span = self.horizon + 1.0
-        keys = log.persons * span + log.times
-        queries = np.asarray(persons) * span + np.asarray(times)
-        position = np.searchsorted(keys, queries, side="right") - 1
-        safe = np.clip(position, 0, None)
-        found = (position >= 0) & (log.persons[safe] == persons)
-        return np.where(found, log.values[safe], default)
+        last, found = self._last_change(log, persons, times)
+        return np.where(found, log.values[last], default)
+
+    def last_change_time(
+        self, log: ChangeLog, persons: np.ndarray, times: np.ndarray
+    ) -> np.ndarray:
+        """When each (person, time)'s last change at or before it happened (NaN: none)."""
+        if len(log) == 0:
+            return np.full(np.shape(persons), np.nan)
+        last, found = self._last_change(log, persons, times)
+        return np.where(found, log.times[last], np.nan)
+
+    def previous_value(
+        self, log: ChangeLog, persons: np.ndarray, times: np.ndarray, first: np.ndarray
+    ) -> np.ndarray:
+        """The value before each (person, time)'s last change (-1 where there was none)."""
+        if len(log) == 0:
+            return np.full(np.shape(persons), -1, dtype=np.int64)
+        last, found = self._last_change(log, persons, times)
+        before = np.clip(last - 1, 0, None)
+        earlier = found & (last >= 1) & (log.persons[before] == persons)
+        value = np.where(earlier, log.values[before], first)
+        return np.where(found, value, -1)
 
 
 def draw_life_events(
@@ -63,13 +91,18 @@ def draw_life_events(
     municipality_weights: np.ndarray,
     vocabulary: Vocabulary,
 ) -> LifeEvents:
-    """Draw the life events of a run; persons who die have no events after their death."""
-    years = duration_seconds / SECONDS_PER_YEAR
+    """Draw the life events of a run; persons who die have no events after their death.
+
+    Moves and marriages are also drawn over the ``history_years`` before the
+    run (negative times), so that copies taken years ago can be out of date.
+    Births and deaths happen only during the run.
+    """
     rates = spec.life_events
     size = spec.size
+    history = spec.history_years * SECONDS_PER_YEAR
 
-    def count(rate: float) -> int:
-        return int(rng.poisson(rate * size * years))
+    def count(rate: float, seconds: float = duration_seconds) -> int:
+        return int(rng.poisson(rate * size * seconds / SECONDS_PER_YEAR))
 
     death_count = count(rates.death_rate_per_year)
     death_persons, first = np.unique(rng.integers(0, size, death_count), return_index=True)
@@ -78,9 +111,9 @@ def draw_life_events(
     died_at[death_persons] = death_times
 
     def timed_persons(rate: float) -> tuple[np.ndarray, np.ndarray]:
-        n = count(rate)
+        n = count(rate, history + duration_seconds)
         persons = rng.integers(0, size, n)
-        times = rng.uniform(0, duration_seconds, n)
+        times = rng.uniform(-history, duration_seconds, n)
         keep = times < died_at[persons]
         return persons[keep], times[keep]
 
@@ -97,5 +130,6 @@ def draw_life_events(
         birth_times=np.sort(rng.uniform(0, duration_seconds, births)),
         death_persons=death_persons,
         death_times=death_times,
+        history_start=-history,
         horizon=duration_seconds,
     )

@@ -59,8 +59,10 @@ class Registers:
         if spec.municipality < 0:
             return self.members[spec.agency][persons]
         now = population.municipality_at(persons, times)
-        at_start = population.municipality[persons] == spec.municipality
-        return (now == spec.municipality) | at_start
+        before = population.previous_municipality_at(persons, times)
+        at_start = population.municipality_at(persons, np.zeros(len(persons)))
+        here = spec.municipality
+        return (now == here) | (before == here) | (at_start == here)
 
 
 def build_registers(scenario: Scenario, population: Population, streams: Streams) -> Registers:

@@ -9,8 +9,23 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from sim.scenario.base import StrictModel
-from sim.scenario.params import ARCHITECTURE_PARAMS, FlatParams
-from sim.scenario.sections import Agency, Network, Population, Procedure, Sector, Slug
+from sim.scenario.params import (
+    ARCHITECTURE_PARAMS,
+    FlatParams,
+    SectoralParams,
+    SeparateParams,
+    SymbolParams,
+)
+from sim.scenario.sections import (
+    Agency,
+    Network,
+    Outage,
+    Population,
+    Procedure,
+    Records,
+    Sector,
+    Slug,
+)
 from sim.scenario.units import Duration
 
 
@@ -37,7 +52,27 @@ class Scenario(StrictModel):
         min_length=1, description="procedures that make agencies exchange data"
     )
     network: Network = Field(default_factory=Network, description="the network between systems")
+    records: Records = Field(
+        default_factory=Records, description="how agencies record citizens' basic facts"
+    )
+    separate: SeparateParams = Field(
+        default_factory=SeparateParams, description="separate model parameters"
+    )
     flat: FlatParams = Field(default_factory=FlatParams, description="flat model parameters")
+    sectoral: SectoralParams = Field(
+        default_factory=SectoralParams, description="sectoral model parameters"
+    )
+    symbol: SymbolParams = Field(
+        default_factory=SymbolParams, description="symbol model parameters"
+    )
+    outages: list[Outage] = Field(
+        default_factory=list, description="systems out of service for a while"
+    )
+    max_wait_for_outage: Duration = Field(
+        "1 h",
+        description="longest a query waits for a system that is down; beyond it the query "
+        "fails as unavailable",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -72,6 +107,15 @@ class Scenario(StrictModel):
                     )
                 )
         agency_names = [a.name for a in self.agencies]
+        for index, notification in enumerate(self.records.notified):
+            if notification.agency not in agency_names:
+                problems.append(
+                    (
+                        ("records", "notified", index, "agency"),
+                        f"unknown agency {notification.agency!r}"
+                        + _hint(notification.agency, agency_names),
+                    )
+                )
         for index, procedure in enumerate(self.procedures):
             if procedure.requester not in agency_names:
                 problems.append(
@@ -90,6 +134,13 @@ class Scenario(StrictModel):
                             + _hint(need.provider, agency_names),
                         )
                     )
+        if problems:
+            raise CrossReferenceError(problems)
+        return self
+
+    @model_validator(mode="after")
+    def _check_architecture_references(self) -> Scenario:
+        problems = [*self.sectoral.problems(self), *self.symbol.problems(self)]
         if problems:
             raise CrossReferenceError(problems)
         return self

@@ -8,6 +8,7 @@ from pydantic import Field, StringConstraints, field_validator
 
 from sim.scenario.base import StrictModel
 from sim.scenario.distributions import DurationDistribution
+from sim.scenario.units import Duration
 
 Slug = Annotated[
     str,
@@ -45,6 +46,14 @@ class Population(StrictModel):
     )
     max_age_years: int = Field(
         100, ge=1, le=125, description="oldest age at the start (ages are uniform below it)"
+    )
+    history_years: float = Field(
+        10.0,
+        ge=0,
+        le=100,
+        description="years of moves and marriages before the run; agencies registered "
+        "citizens at some time in this span, and those not told of later events hold "
+        "out-of-date copies",
     )
     life_events: LifeEvents = Field(
         default_factory=LifeEvents, description="rates of moves, marriages, births, deaths"
@@ -93,6 +102,11 @@ class Need(StrictModel):
     provider: Slug = Field(description="the agency that holds the item")
     item: Slug = Field(description="the information item, e.g. 'income'")
     legal_basis: bool = Field(True, description="whether the law allows this exchange")
+    municipality: Literal["residence", "previous"] = Field(
+        "residence",
+        description="for a municipal provider, which office answers: the one where the "
+        "citizen lives, or the one they lived in before their latest move",
+    )
 
 
 class Procedure(StrictModel):
@@ -100,6 +114,12 @@ class Procedure(StrictModel):
 
     name: Slug = Field(description="procedure name, e.g. 'child-allowance'")
     requester: Slug = Field(description="the agency that runs the procedure")
+    requester_municipality: Literal["residence", "previous"] = Field(
+        "residence",
+        description="for a municipal requester, which office runs it: the one where the "
+        "citizen lives, or the one they lived in before their latest move (e.g. "
+        "property tax for a former resident)",
+    )
     rate_per_day: float = Field(
         ge=0, le=1e10, description="procedures started per day, over the whole population"
     )
@@ -130,3 +150,56 @@ class Network(StrictModel):
         ),
         description="one-way latency of one hop between two systems",
     )
+
+
+class RecordErrorRates(StrictModel):
+    """Probability, per record copy, of each kind of recording error.
+
+    The kinds and the mix within a typo follow the Febrl and GeCo corruptors; the
+    rates themselves are assumptions (see ``sim/population/corrupt.py``).
+    """
+
+    typo: float = Field(0.02, ge=0, le=1, description="one keyboard error in name or address")
+    variant: float = Field(
+        0.03, ge=0, le=1, description="a real variant form or reading of the name (高橋/髙橋)"
+    )
+    width: float = Field(0.02, ge=0, le=1, description="full-width/half-width characters")
+    address_notation: float = Field(
+        0.05, ge=0, le=1, description="another address notation (2丁目1番地2号 / 2-1-2)"
+    )
+    missing: float = Field(0.02, ge=0, le=1, description="address, sex or birth date left empty")
+    birth_date: float = Field(
+        0.01, ge=0, le=1, description="birth date off by a day or with digits swapped"
+    )
+
+
+class Notification(StrictModel):
+    """An agency that learns of citizens' moves and marriages, and how long that takes."""
+
+    agency: Slug = Field(description="the agency told (a name from `agencies`)")
+    delay: Duration = Field("0 s", description="time from the event until its copy is updated")
+
+
+class Records(StrictModel):
+    """How agencies record citizens' basic four facts (name, address, sex, birth date)."""
+
+    error_rates: RecordErrorRates = Field(
+        default_factory=RecordErrorRates, description="recording errors in each copy"
+    )
+    notified: list[Notification] = Field(
+        default_factory=list,
+        description="agencies told of moves and marriages; the others keep stale copies "
+        "(municipal offices always record residents who move in, at the move)",
+    )
+
+
+class Outage(StrictModel):
+    """A system out of service for a while: queries that need it wait for it or fail."""
+
+    node: Slug = Field(
+        description="the system down: an agency (all its offices), one office ('city-2'), "
+        "or a central system ('hub', 'register-authority', 'resident-registry', an "
+        "intermediate server)"
+    )
+    start: Duration = Field(description="when the outage begins, from the start of the run")
+    duration: Duration = Field(description="how long the system stays down")

@@ -9,6 +9,7 @@ import numpy as np
 import simpy
 
 from sim.architectures import Architecture, available
+from sim.architectures.resolution import NOT_ANSWERED, UNAVAILABLE, NodeUnavailable, Resolution
 from sim.population.citizens import Population
 from sim.population.registers import Registers
 from sim.rng import Streams
@@ -28,6 +29,7 @@ class WorldResult:
     nodes: list[Node]
     measure_from: float
     measure_until: float
+    node_sectors: np.ndarray  # the sector of each agency node, by node index (as in the workload)
 
 
 class World:
@@ -48,6 +50,7 @@ class World:
         self.registers = registers
         self.workload = workload
         self._streams = streams
+        self._outages = _outage_windows(scenario, registers)
         self.nodes: list[Node] = []
         for node in registers.nodes:
             spec = scenario.agency(node.agency)
@@ -79,6 +82,9 @@ class World:
             self.scenario.warmup,
             self.scenario.duration,
         )
+        windows = self._outages.get(name, []) + self._outages.get(group, [])
+        if windows:
+            node.set_outages(windows, self.scenario.max_wait_for_outage)
         self.nodes.append(node)
         return node
 
@@ -101,6 +107,7 @@ class World:
             self.nodes,
             self.scenario.warmup,
             self.scenario.duration,
+            np.array([node.sector for node in self.registers.nodes], dtype=object),
         )
 
     def _replay(self) -> Generator[simpy.Event, object, None]:
@@ -111,7 +118,10 @@ class World:
             env.process(self._query(query))
 
     def _query(self, query: int) -> Generator[simpy.Event, object, None]:
-        resolution = yield from self.architecture.resolve(self, query)
+        try:
+            resolution = yield from self.architecture.resolve(self, query)
+        except NodeUnavailable:
+            resolution = Resolution(NOT_ANSWERED, UNAVAILABLE)
         self.log.record(query, self.env.now, resolution)
 
 
@@ -124,3 +134,27 @@ def _make_architecture(scenario: Scenario, name: str) -> Architecture:
             f"(available: {', '.join(classes)})",
         )
     return classes[name](getattr(scenario, name))
+
+
+def _outage_windows(
+    scenario: Scenario, registers: Registers
+) -> dict[str, list[tuple[float, float]]]:
+    """Down windows by node or group name; an unknown name is a ScenarioError."""
+    agencies = [agency.name for agency in scenario.agencies]
+    systems = sorted(set().union(*(cls.system_names(scenario) for cls in available().values())))
+    known = {*agencies, *systems, *(node.name for node in registers.nodes)}
+    windows: dict[str, list[tuple[float, float]]] = {}
+    for index, outage in enumerate(scenario.outages):
+        if outage.node not in known:
+            listed = ", ".join(systems[:12])
+            if len(systems) > 12:
+                listed += f" and {len(systems) - 12} more"
+            raise ScenarioError.single(
+                "scenario",
+                f"unknown node {outage.node!r} (expected an agency or one of its offices: "
+                f"{', '.join(agencies)}; or a central system: {listed})",
+                f"outages.{index}.node",
+            )
+        end = outage.start + outage.duration
+        windows.setdefault(outage.node, []).append((outage.start, end))
+    return windows

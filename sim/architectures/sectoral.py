@@ -1,0 +1,146 @@
+"""Sectoral: a sector-specific number per citizen, derived from a hidden one (Austria).
+
+The register authority keeps a source number (sourcePIN) per citizen; agencies
+may not store it. Each agency belongs to a sector and stores only the
+sector-specific number (bPK) of its sector, derived one way from the sourcePIN.
+
+Inside a sector the requester asks the provider directly by bPK (both hold the
+same one). Across sectors the requester first asks the register authority (a
+system with its own queue) for the provider's bPK, encrypted for the provider
+(vbPK); the authority grants it only for sector pairs the scenario allows,
+otherwise the query is refused. An entry enrolled with another person's bPK
+makes answers about that person: misdisclosures, counted from the ground truth.
+
+bPKs are computed on demand, per (person, sector) a query actually needs, and
+cached: a large population costs nothing up front. The vbPK's encryption is
+not computed: its cost is inside the authority's service time, and the
+provider reads the bPK it carries.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Generator
+from typing import Any
+
+import numpy as np
+import simpy
+
+from sim.architectures.base import Architecture, WorldView
+from sim.architectures.enrolment import draw_wrong_links, entry_for
+from sim.architectures.resolution import NOT_ANSWERED, NOT_FOUND, REFUSED, Resolution
+from sim.scenario import Scenario
+from sim.scenario.params import SectoralParams
+
+BPK_INFIX = "+urn:publicid:gv.at:cdid+"
+REGISTER_AUTHORITY = "register-authority"
+
+
+def derive_bpk(source_pin: str, sector_code: str) -> str:
+    """The bPK of a sourcePIN in a sector, as the Austrian register authority publishes it.
+
+    Base64 of SHA-1 over ``sourcePIN + "+urn:publicid:gv.at:cdid+" + sector code``,
+    the string encoded ISO-8859-1.
+    """
+    text = source_pin + BPK_INFIX + sector_code
+    return base64.b64encode(hashlib.sha1(text.encode("iso-8859-1")).digest()).decode("ascii")
+
+
+def derive_source_pin(register_number: str, secret: bytes) -> str:
+    """The sourcePIN of a 12-digit central-register number, with the authority's secret.
+
+    The real sourcePIN is the register number encrypted with 3DES-CBC under the
+    authority's key, in Base64 (16 bytes, 24 characters). This stands in for it
+    with the first 16 bytes of HMAC-SHA256 under a secret only the authority
+    holds: same shape, same one-way property for anyone without the key.
+    """
+    digest = hmac.new(secret, register_number.encode("ascii"), hashlib.sha256).digest()
+    return base64.b64encode(digest[:16]).decode("ascii")
+
+
+class SectorNumbers:
+    """The authority's view: sourcePINs and bPKs derived on demand, with reverse tables."""
+
+    def __init__(self, register_numbers: np.ndarray, secret: bytes):
+        self._register_numbers = register_numbers
+        self._secret = secret
+        self._source_pins: dict[int, str] = {}
+        self._bpks: dict[tuple[int, str], str] = {}
+        self._owners: dict[tuple[str, str], int] = {}
+
+    def source_pin(self, person: int) -> str:
+        """The person's sourcePIN (from their 12-digit register number)."""
+        pin = self._source_pins.get(person)
+        if pin is None:
+            number = f"{int(self._register_numbers[person]):012d}"
+            pin = self._source_pins[person] = derive_source_pin(number, self._secret)
+        return pin
+
+    def bpk(self, person: int, sector_code: str) -> str:
+        """The person's bPK in a sector."""
+        key = (person, sector_code)
+        bpk = self._bpks.get(key)
+        if bpk is None:
+            bpk = self._bpks[key] = derive_bpk(self.source_pin(person), sector_code)
+            self._owners[(sector_code, bpk)] = person
+        return bpk
+
+    def owner(self, bpk: str, sector_code: str) -> int:
+        """The person a bPK of a sector was derived for (-1: none derived)."""
+        return self._owners.get((sector_code, bpk), NOT_ANSWERED)
+
+
+class Sectoral(Architecture):
+    """Agencies store their sector's bPK; the register authority bridges allowed sectors."""
+
+    name = "sectoral"
+    params: SectoralParams
+
+    @classmethod
+    def system_names(cls, scenario: Scenario) -> set[str]:
+        return {REGISTER_AUTHORITY}
+
+    def enroll(self, world: WorldView) -> None:
+        """Draw enrolment errors, set up the register authority and its secret."""
+        params = self.params
+        self.links = draw_wrong_links(world, "sectoral", params.enrolment_error_rate)
+        secret = world.rng("sectoral", "authority-secret").bytes(24)
+        self.numbers = SectorNumbers(world.population.national_number, secret)
+        code_of = {sector.name: sector.code for sector in world.scenario.sectors}
+        nodes = world.registers.nodes
+        self._agency_of = [node.agency for node in nodes]
+        self._sector_of = [node.sector for node in nodes]
+        self._code_of = [code_of[node.sector] for node in nodes]
+        self._allowed = {(pair.from_sector, pair.to_sector) for pair in params.allowed_cross_sector}
+        spec = params.register_authority
+        self.authority = world.add_node(REGISTER_AUTHORITY, spec.servers, spec.service_time)
+
+    def resolve(self, world: WorldView, query: int) -> Generator[simpy.Event, Any, Resolution]:
+        workload = world.workload
+        citizen = int(workload.citizen[query])
+        requester = int(workload.requester[query])
+        provider = int(workload.provider[query])
+        recorded = self.links[self._agency_of[requester]].linked(citizen)
+        bpk = self.numbers.bpk(recorded, self._code_of[requester])
+        hops = 2
+        yield world.hop()
+        if self._sector_of[requester] != self._sector_of[provider]:
+            yield from self.authority.serve()
+            if (self._sector_of[requester], self._sector_of[provider]) not in self._allowed:
+                yield world.hop()
+                return Resolution(NOT_ANSWERED, REFUSED, hops=2)
+            person = self.numbers.owner(bpk, self._code_of[requester])
+            bpk = self.numbers.bpk(person, self._code_of[provider])  # sent as a vbPK
+            yield world.hop()
+            yield world.hop()
+            hops = 4
+        yield from world.nodes[provider].serve()
+        owner = self.numbers.owner(bpk, self._code_of[provider])
+        links = self.links[self._agency_of[provider]]
+        person = entry_for(world, provider, links, owner, world.env.now)
+        yield world.hop()
+        if person == NOT_ANSWERED:
+            return Resolution(NOT_ANSWERED, NOT_FOUND, hops=hops)
+        return Resolution(person, hops=hops)

@@ -1,0 +1,249 @@
+"""Symbol: agency-specific symbols translated by a hub (Japan's My Number network).
+
+Each agency system keeps the visible My Number in its files (or not: the
+scenario's ``stores_number``) and, for each citizen it holds, a symbol that only
+it uses. The hub issues symbols from the resident code with a key per system,
+so one system's symbols tell nothing about another's, and keeps the mapping.
+
+A query goes requester -> its intermediate server -> hub -> the provider's
+intermediate server, which answers from its copy of the data it may provide,
+and back the same way (six hops). Relaying takes an intermediate server its own
+service time; answering from the copy takes the providing agency's service
+time (as reading the agency's own system would), on the intermediate server's
+servers, so only the mechanism differs from the other architectures.
+
+The hub checks the statutory exchange table of (requester agency, provider
+agency, item); an exchange not in it is refused. It translates the requester's
+symbol into the provider's and appends an access record (when, who, why, what,
+about whom, allowed or not) that the citizen can see on the portal:
+``Symbol.access_log``.
+
+Enrolment: an entry enrolled with the wrong person's My Number (at the
+scenario's rate) gets that person's symbol, so later answers are about them.
+Symbols of the register as it stands at the start are issued before the run;
+a symbol for a citizen born during the run, or for a mover at their new
+municipality, is issued when a query first needs it, at the cost of one
+lookup at the resident registry (a system with its own queue).
+
+A system's outage affects only queries that pass through it: the intermediate
+server answers from its copy, so an agency's own system being down does not
+stop it providing.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import numpy as np
+import simpy
+
+from sim.architectures.base import Architecture, WorldView
+from sim.architectures.enrolment import draw_wrong_links, entry_for
+from sim.architectures.resolution import (
+    NOT_ANSWERED,
+    NOT_FOUND,
+    REFUSED,
+    NodeUnavailable,
+    Resolution,
+)
+from sim.population.numbers import issue_numbers
+from sim.scenario import Scenario
+from sim.scenario.params import SymbolParams
+
+if TYPE_CHECKING:
+    from sim.world.node import Node
+
+HUB = "hub"
+RESIDENT_REGISTRY = "resident-registry"
+PLATFORM = "intermediate-platform"
+SYMBOL_BYTES = 12
+
+
+def intermediate_name(system: str) -> str:
+    """The name of the own intermediate server of an agency system (or group)."""
+    return f"intermediate-{system}"
+
+
+class AccessRecord(NamedTuple):
+    """One exchange the hub handled, as the citizen's portal shows it."""
+
+    time: float  # when
+    requester: int  # who asked (agency node)
+    provider: int  # who provided (agency node)
+    procedure: int  # why (index into the workload's procedure names)
+    item: int  # what (index into the workload's item names)
+    citizen: int  # about whom, as the hub resolved the requester's symbol
+    allowed: bool  # whether the exchange table allowed it
+
+
+class Symbols:
+    """The hub's symbols: issued per (person, system) from the resident code, with the mapping."""
+
+    def __init__(self, resident_codes: np.ndarray, hub_secret: bytes, systems: list[str]):
+        self._codes = resident_codes
+        self._keys = [
+            hmac.new(hub_secret, name.encode("utf-8"), hashlib.sha256).digest() for name in systems
+        ]
+        self._symbols: dict[tuple[int, int], str] = {}
+        self._residents: dict[tuple[int, str], int] = {}
+
+    def symbol(self, person: int, system: int) -> str:
+        """The symbol of ``person`` at system ``system``: a keyed hash of the resident code."""
+        key = (person, system)
+        symbol = self._symbols.get(key)
+        if symbol is None:
+            code = f"{int(self._codes[person]):011d}".encode("ascii")
+            digest = hmac.new(self._keys[system], code, hashlib.sha256).digest()
+            symbol = base64.b64encode(digest[:SYMBOL_BYTES]).decode("ascii")
+            self._symbols[key] = symbol
+            self._residents[(system, symbol)] = person
+        return symbol
+
+    def resident(self, symbol: str, system: int) -> int:
+        """The person a symbol of ``system`` was issued for (-1: none)."""
+        return self._residents.get((system, symbol), NOT_ANSWERED)
+
+
+class Symbol(Architecture):
+    """Agencies exchange through a hub that checks, translates and records."""
+
+    name = "symbol"
+    params: SymbolParams
+
+    @classmethod
+    def system_names(cls, scenario: Scenario) -> set[str]:
+        names = {HUB, RESIDENT_REGISTRY}
+        shared = set(scenario.symbol.intermediate.shared_platform_for)
+        if shared:
+            names.add(PLATFORM)
+        for agency in scenario.agencies:
+            if agency.name in shared:
+                continue
+            names.add(intermediate_name(agency.name))
+            if agency.per_municipality:
+                for k in range(scenario.population.municipalities):
+                    names.add(intermediate_name(f"{agency.name}-{k + 1}"))
+        return names
+
+    def enroll(self, world: WorldView) -> None:
+        """Set up the hub, the registry and the intermediate servers; draw enrolment errors."""
+        params = self.params
+        population = world.population
+        nodes = world.registers.nodes
+        self.links = draw_wrong_links(world, "symbol", params.enrolment_error_rate)
+        codes = issue_numbers(population.size, world.rng("symbol", "resident-codes")) // 10
+        secret = world.rng("symbol", "hub-secret").bytes(32)
+        self.symbols = Symbols(codes, secret, [node.name for node in nodes])
+        self.exchanges = params.exchanges(world.scenario)
+        self.access_log: list[AccessRecord] = []
+        self._agency_of = [node.agency for node in nodes]
+        self._municipality_of = [node.municipality for node in nodes]
+        everyone = np.arange(population.size)
+        self._home = population.municipality_at(everyone, np.zeros(population.size))
+        self._born_at = population.born_at
+        self._issued: set[tuple[int, int]] = set()
+        self._issuing: dict[tuple[int, int], simpy.Event] = {}
+        self.hub = world.add_node(HUB, params.hub.servers, params.hub.service_time)
+        registry = params.resident_registry
+        self.registry = world.add_node(RESIDENT_REGISTRY, registry.servers, registry.service_time)
+        self.intermediate = self._add_intermediate_servers(world)
+
+    def _add_intermediate_servers(self, world: WorldView) -> list[Node]:
+        spec = self.params.intermediate
+        shared = set(spec.shared_platform_for)
+        platform = None
+        servers: list[Node] = []
+        for node in world.registers.nodes:
+            if node.agency in shared:
+                if platform is None:
+                    platform = world.add_node(PLATFORM, spec.platform_servers, spec.service_time)
+                servers.append(platform)
+            else:
+                name, group = intermediate_name(node.name), intermediate_name(node.agency)
+                servers.append(world.add_node(name, spec.servers, spec.service_time, group))
+        return servers
+
+    def resolve(self, world: WorldView, query: int) -> Generator[simpy.Event, Any, Resolution]:
+        workload = world.workload
+        citizen = int(workload.citizen[query])
+        requester = int(workload.requester[query])
+        provider = int(workload.provider[query])
+        requester_agency = self._agency_of[requester]
+        provider_agency = self._agency_of[provider]
+        recorded = self.links[requester_agency].linked(citizen)
+        yield world.hop()
+        yield from self.intermediate[requester].serve()
+        yield world.hop()
+        yield from self.hub.serve()
+        yield from self._issue_if_needed(world, recorded, requester)
+        person = self.symbols.resident(self.symbols.symbol(recorded, requester), requester)
+        item = int(workload.item[query])
+        allowed = (requester_agency, provider_agency, workload.item_names[item]) in self.exchanges
+        self.access_log.append(
+            AccessRecord(
+                world.env.now,
+                requester,
+                provider,
+                int(workload.procedure[query]),
+                item,
+                person,
+                allowed,
+            )
+        )
+        if not allowed:
+            yield world.hop()
+            yield world.hop()
+            return Resolution(NOT_ANSWERED, REFUSED, hops=4)
+        yield from self._issue_if_needed(world, person, provider)
+        symbol = self.symbols.symbol(person, provider)
+        yield world.hop()
+        answering = world.nodes[provider].service_time()  # reading the copy: the agency's time
+        yield from self.intermediate[provider].serve(answering)
+        owner = self.symbols.resident(symbol, provider)
+        links = self.links[provider_agency]
+        answer = entry_for(world, provider, links, owner, world.env.now)
+        for _ in range(3):
+            yield world.hop()
+        if answer == NOT_ANSWERED:
+            return Resolution(NOT_ANSWERED, NOT_FOUND, hops=6)
+        return Resolution(answer, hops=6)
+
+    def _issued_during_run(self, person: int, system: int) -> bool:
+        """Whether the entry was made during the run (a birth, or a move into the municipality).
+
+        ``_home`` is each person's municipality when the run starts.
+        """
+        if self._born_at[person] > 0:
+            return True
+        municipality = self._municipality_of[system]
+        return municipality >= 0 and self._home[person] != municipality
+
+    def _issue_if_needed(
+        self, world: WorldView, person: int, system: int
+    ) -> Generator[simpy.Event, Any, None]:
+        """Issue a symbol made during the run, once: a lookup at the resident registry."""
+        key = (person, system)
+        if key in self._issued or not self._issued_during_run(person, system):
+            return
+        pending = self._issuing.get(key)
+        if pending is not None:
+            yield pending
+            return
+        done = world.env.event()
+        self._issuing[key] = done
+        try:
+            yield world.hop()
+            yield from self.registry.serve()
+            yield world.hop()
+        except NodeUnavailable as error:
+            del self._issuing[key]
+            done.defused = True
+            done.fail(error)
+            raise
+        del self._issuing[key]
+        self._issued.add(key)
+        done.succeed()

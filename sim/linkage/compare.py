@@ -1,0 +1,316 @@
+"""Field comparisons: one comparison level per field for each pair of records.
+
+Fields compared (a name is split at its first space into surname and given
+name, and so is its reading):
+
+==================  ============================================================
+field               levels (index 0 is always ``missing``, weight 0)
+==================  ============================================================
+``surname``,        ``exact`` (as written), ``normalized`` (equal after
+``given``           normalisation), ``reading`` (written differently, same
+                    reading; only when readings are given), ``jw>=0.92``,
+                    ``jw>=0.85`` (Jaro–Winkler bands: on the readings when both
+                    records have one, else on the normalised names; kanji names
+                    of two or three characters say little to Jaro–Winkler),
+                    ``disagree``
+``address``         ``exact``, ``normalized``, ``jw>=…`` bands on the part after
+                    the municipality *when the municipality agrees*,
+                    ``municipality`` (only the municipality agrees), ``disagree``
+``sex``             ``exact``, ``disagree``
+``birth_date``      ``exact``, ``near`` (one day apart, or two digits of YYYYMMDD
+                    swapped), ``disagree``
+==================  ============================================================
+
+Surname and given name are separate fields, so "same family, different person"
+(same surname and address, different given name) is told apart from a typo in
+one part. A name with no space has no given name: that field is then missing.
+The reading is not a field of its own but a level of the name fields: a reading
+follows from the name, so as a separate field it would count the same evidence
+twice, and EM (which assumes fields independent within each class) would
+mistake "same name" for "same person".
+
+:func:`compare` scores pairs of rows of two tables (batch);
+:func:`compare_one` scores one record against rows of a table (the matcher's
+hot path), with the same result. Equality and missingness are read from the
+integer codes of :mod:`.records`; all the Jaro–Winkler work of a call is done
+in one ``rapidfuzz.process.cpdist`` call; and each field's level is looked up
+in a small table indexed by its packed equality bits and similarity band, so
+a call costs a fixed few dozen array operations however many fields agree.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import JaroWinkler
+
+from sim.linkage.records import COLUMN, EQUALITY_COLUMNS, MISSING, TEXT_COLUMNS, RecordTable
+
+DEFAULT_BANDS = (0.92, 0.85)
+SMALL_BLOCK = 64  # compare_one scores every candidate on every text column up to this many
+# Per field kind, the equality columns read: (column, "miss" or "eq"), as bits 0, 1, ...
+_BITS = {
+    "name": (
+        ("{}.norm", "miss"),
+        ("{}.raw", "eq"),
+        ("{}.norm", "eq"),
+        ("{}.reading", "eq"),
+        ("{}.reading", "miss"),
+    ),
+    "address": (
+        ("address.norm", "miss"),
+        ("address.raw", "eq"),
+        ("address.norm", "eq"),
+        ("address.municipality", "eq"),
+    ),
+    "sex": (("sex", "miss"), ("sex", "eq")),
+    "date": (("birth_date", "miss"), ("birth_date", "eq")),
+}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One compared field: its name, how it is compared and its level labels."""
+
+    name: str
+    kind: str  # "name", "address", "sex" or "date"
+    levels: tuple[str, ...]
+
+    @property
+    def disagree(self) -> int:
+        """Index of the ``disagree`` level (always the last)."""
+        return len(self.levels) - 1
+
+    @property
+    def bands(self) -> tuple[float, ...]:
+        """The Jaro–Winkler thresholds of the ``jw>=`` levels, highest first."""
+        return tuple(float(x.removeprefix("jw>=")) for x in self.levels if x.startswith("jw>="))
+
+
+def field_specs(
+    *, with_reading: bool, bands: Sequence[float] = DEFAULT_BANDS
+) -> tuple[FieldSpec, ...]:
+    """The compared fields and their levels, in a fixed order.
+
+    Args:
+        with_reading: the name fields have a ``reading`` level.
+        bands: Jaro–Winkler thresholds, strictly decreasing, each in (0, 1).
+    """
+    bands = tuple(float(band) for band in bands)
+    if any(not 0 < band < 1 for band in bands) or list(bands) != sorted(set(bands), reverse=True):
+        raise ValueError(f"bands must be strictly decreasing values in (0, 1), got {bands}")
+    similar = tuple(f"jw>={band:g}" for band in bands)
+    reading = ("reading",) if with_reading else ()
+    name = ("missing", "exact", "normalized", *reading, *similar, "disagree")
+    address = ("missing", "exact", "normalized", *similar, "municipality", "disagree")
+    return (
+        FieldSpec("surname", "name", name),
+        FieldSpec("given", "name", name),
+        FieldSpec("address", "address", address),
+        FieldSpec("sex", "sex", ("missing", "exact", "disagree")),
+        FieldSpec("birth_date", "date", ("missing", "exact", "near", "disagree")),
+    )
+
+
+def _level(spec: FieldSpec, bits: tuple[bool, ...], band: int) -> int:
+    """The level of one field given its equality bits and similarity band (or near flag)."""
+    if bits[0]:
+        return 0
+    if bits[1]:
+        return 1
+    if spec.kind in ("sex", "date"):
+        return 2 if spec.kind == "date" and band else spec.disagree
+    if bits[2]:
+        return 2
+    if spec.kind == "name":
+        if "reading" in spec.levels and bits[3] and not bits[4]:
+            return 3
+        return spec.levels.index("normalized") + 1 + ("reading" in spec.levels) + band
+    return 3 + band if bits[3] else spec.disagree  # address: 3 + len(bands) is "municipality"
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Packing weights and level tables for a set of fields."""
+
+    bit_weights: np.ndarray  # (2 × equality columns, fields): eq bits, then missing bits
+    band_shift: np.ndarray  # (fields,) multiplier of the band index
+    offsets: np.ndarray  # (fields,) start of each field's table in ``table``
+    table: np.ndarray  # all fields' level tables, concatenated
+    thresholds: np.ndarray  # the Jaro–Winkler bands, negated (ascending)
+    band_source: np.ndarray  # per field, its row in (TEXT_COLUMNS bands, near, zeros)
+    name_rows: np.ndarray  # rows of surname.norm, given.norm in TEXT_COLUMNS
+    reading_rows: np.ndarray  # rows of surname.reading, given.reading in TEXT_COLUMNS
+    reading_columns: np.ndarray  # their codes' columns in EQUALITY_COLUMNS
+
+
+@functools.cache
+def _plan(specs: tuple[FieldSpec, ...]) -> _Plan:
+    n_columns = len(EQUALITY_COLUMNS)
+    bit_weights = np.zeros((2 * n_columns, len(specs)), dtype=np.int32)
+    shifts, offsets, tables = [], [], []
+    for j, spec in enumerate(specs):
+        bits = _BITS[spec.kind]
+        for bit, (column, kind) in enumerate(bits):
+            row = COLUMN[column.format(spec.name)] + (n_columns if kind == "miss" else 0)
+            bit_weights[row, j] += 1 << bit
+        n_bands = len(spec.bands) + 1 if spec.kind in ("name", "address") else 2
+        table = [
+            _level(spec, tuple(bool(state >> bit & 1) for bit in range(len(bits))), band)
+            for band in range(n_bands)
+            for state in range(1 << len(bits))
+        ]
+        shifts.append(1 << len(bits))
+        offsets.append(sum(len(t) for t in tables))
+        tables.append(table)
+    if len({spec.bands for spec in specs if spec.bands}) > 1:
+        raise ValueError("all fields must share one set of Jaro–Winkler bands")
+    text = {name: i for i, name in enumerate(TEXT_COLUMNS)}
+    near, zero = len(TEXT_COLUMNS), len(TEXT_COLUMNS) + 1
+    source = {"name": "{}.norm", "address": "address.rest"}
+    rows = [text[source[s.kind].format(s.name)] if s.kind in source else zero for s in specs]
+    rows = [near if s.kind == "date" else row for s, row in zip(specs, rows, strict=True)]
+    readings = ("surname.reading", "given.reading")
+    return _Plan(
+        bit_weights,
+        np.array(shifts),
+        np.array(offsets),
+        np.concatenate(tables).astype(np.int8),
+        -np.array(specs[0].bands),
+        np.array(rows),
+        np.array([text["surname.norm"], text["given.norm"]]),
+        np.array([text[column] for column in readings]),
+        np.array([COLUMN[column] for column in readings]),
+    )
+
+
+def _assemble(
+    plan: _Plan, equal: np.ndarray, missing: np.ndarray, sims: np.ndarray, near: np.ndarray
+) -> np.ndarray:
+    """Index into ``plan.table`` of each pair and field, from equality and missing bits
+    (pairs × EQUALITY_COLUMNS), similarities (TEXT_COLUMNS × pairs) and near dates (pairs)."""
+    bands = np.searchsorted(plan.thresholds, -sims)  # 0 = highest band reached
+    sources = np.concatenate((bands, near[None], np.zeros((1, len(near)), np.int64)))
+    kana = ~missing[:, plan.reading_columns].T  # both readings present: they decide
+    sources[plan.name_rows] = np.where(kana, sources[plan.reading_rows], sources[plan.name_rows])
+    fields = sources[plan.band_source]
+    state = np.concatenate((equal, missing), axis=1) @ plan.bit_weights
+    return state + fields.T * plan.band_shift + plan.offsets
+
+
+def level_lookup(specs: Sequence[FieldSpec], values: np.ndarray | None = None) -> np.ndarray:
+    """The table :func:`compare_one` looks its result up in: levels, or per-level values.
+
+    Args:
+        specs: the compared fields.
+        values: optional (fields × levels) table, e.g. match weights; the
+            lookup then yields ``values[field, level]`` instead of the level.
+    """
+    plan = _plan(tuple(specs))
+    if values is None:
+        return plan.table
+    field = np.repeat(np.arange(len(specs)), np.diff([*plan.offsets, len(plan.table)]))
+    return values[field, plan.table]
+
+
+def _near(a_days, a_digits, a_signature, b: RecordTable, rows: np.ndarray) -> np.ndarray:
+    """One day apart, or the same eight digits with exactly two swapped."""
+    near = np.abs(a_days - b.days[rows]) == 1
+    same_digits = a_signature == b.signature[rows]
+    if same_digits.any():
+        a_digits = a_digits if a_digits.ndim == 1 else a_digits[same_digits]
+        swapped = (a_digits != b.digits[rows[same_digits]]).sum(axis=-1) == 2
+        near[same_digits] |= swapped
+    return near
+
+
+def compare_one(
+    query: RecordTable,
+    table: RecordTable,
+    rows: np.ndarray,
+    specs: Sequence[FieldSpec],
+    lookup: np.ndarray | None = None,
+) -> np.ndarray:
+    """Comparison levels of one record against table rows, shape ``(len(rows), len(specs))``.
+
+    For up to :data:`SMALL_BLOCK` candidates every candidate is scored on every
+    text column in one cpdist call (fewer operations than selecting the pairs
+    that need it); beyond, the batch path scores only those pairs. With
+    ``lookup`` from :func:`level_lookup` (e.g. of the match weights) the result
+    holds those values instead of levels.
+    """
+    plan = _plan(tuple(specs))
+    n = len(rows)
+    lookup = plan.table if lookup is None else lookup
+    if n > SMALL_BLOCK:
+        text = np.array([[value.strip("\x00") for value in query.text]], dtype=object)
+        one = RecordTable(query.codes[None], text, query.days[None], query.digits[None])
+        return lookup[_compare_index(one, np.zeros(n, dtype=np.intp), table, rows, plan)]
+    lefts: list[str] = []
+    for text in query.text.tolist():
+        lefts += [text] * n
+    scores = process.cpdist(
+        lefts, table.text[rows].T.ravel().tolist(), scorer=JaroWinkler.normalized_similarity
+    )
+    index = _assemble(
+        plan,
+        table.codes[rows] == query.codes,
+        table.missing[rows] | query.missing,
+        scores.reshape(len(TEXT_COLUMNS), n),
+        _near(query.days, query.digits, query.signature, table, rows),
+    )
+    return lookup[index]
+
+
+def compare(
+    a: RecordTable,
+    a_rows: np.ndarray,
+    b: RecordTable,
+    b_rows: np.ndarray,
+    specs: Sequence[FieldSpec],
+) -> np.ndarray:
+    """Comparison levels of pairs ``(a[a_rows[i]], b[b_rows[i]])``, shape (pairs, fields), int8.
+
+    Jaro–Winkler is computed only for the pairs whose level depends on it.
+    """
+    plan = _plan(tuple(specs))
+    return plan.table[_compare_index(a, a_rows, b, b_rows, plan)]
+
+
+def _compare_index(
+    a: RecordTable, a_rows: np.ndarray, b: RecordTable, b_rows: np.ndarray, plan: _Plan
+) -> np.ndarray:
+    a_codes, b_codes = a.codes[a_rows], b.codes[b_rows]
+    equal = a_codes == b_codes
+    missing = (a_codes == MISSING) | (b_codes == MISSING)
+
+    def agree(column: str) -> np.ndarray:
+        return equal[:, COLUMN[column]] & ~missing[:, COLUMN[column]]
+
+    masks = {  # per text column: the pairs whose level depends on its similarity
+        "address.rest": agree("address.municipality")
+        & ~agree("address.norm")
+        & ~missing[:, COLUMN["address.rest"]]
+    }
+    for part in ("surname", "given"):
+        undecided = ~missing[:, COLUMN[f"{part}.norm"]] & ~agree(f"{part}.norm")
+        undecided &= ~agree(f"{part}.reading")
+        kana = ~missing[:, COLUMN[f"{part}.reading"]]
+        masks[f"{part}.norm"], masks[f"{part}.reading"] = undecided & ~kana, undecided & kana
+    masks = [masks[column] for column in TEXT_COLUMNS]
+    lefts, rights = [], []
+    for i, mask in enumerate(masks):
+        lefts += a.text[a_rows[mask], i].tolist()
+        rights += b.text[b_rows[mask], i].tolist()
+    sims = np.zeros((len(TEXT_COLUMNS), len(b_rows)))
+    if rights:
+        scores = process.cpdist(lefts, rights, scorer=JaroWinkler.normalized_similarity)
+        bounds = np.cumsum([0] + [int(mask.sum()) for mask in masks])
+        for i, mask in enumerate(masks):
+            sims[i, mask] = scores[bounds[i] : bounds[i + 1]]
+    near = _near(a.days[a_rows], a.digits[a_rows], a.signature[a_rows], b, b_rows)
+    return _assemble(plan, equal, missing, sims, near)

@@ -1,0 +1,285 @@
+"""Record tables normalised once and encoded as integer codes, ready to block and compare.
+
+Input columns (a pandas DataFrame, or a mapping for one record):
+
+* ``name`` — surname, a space, given name(s): ``"高橋 太郎"``, ``"Smith John"``.
+* ``name_reading`` (optional) — the kana reading in the same order: ``"タカハシ タロウ"``.
+* ``address`` — municipality, a space, the rest: ``"横浜市 2丁目1番地2号"``.
+* ``sex`` — ``"M"``/``"F"`` (also ``"X"``, ``"male"``, ``"女"`` …) or missing.
+* ``birth_date`` — ``"YYYY-MM-DD"`` (other common notations are accepted) or missing.
+
+Missing values are ``None`` or NaN. Every value that is compared for equality
+(see :data:`EQUALITY_COLUMNS`: a name part as written, normalised, its
+reading; the address as written, normalised, its municipality; sex; date) is
+replaced by an integer code from a :class:`Vocabulary` shared by the tables
+being compared, so "equal" is one integer comparison per column: code
+:data:`MISSING` (-1) is a missing value, :data:`UNKNOWN` (-2) a value the
+vocabulary has not seen (equal to nothing). The strings that Jaro–Winkler
+compares are kept in :data:`TEXT_COLUMNS`, the date as days since 1970-01-01
+and as its eight digits YYYYMMDD.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from sim.linkage.normalize import (
+    normalize_address,
+    normalize_date,
+    normalize_name,
+    normalize_reading,
+    normalize_series,
+    normalize_sex,
+    split_first,
+)
+
+REQUIRED_COLUMNS = ("name", "address", "sex", "birth_date")
+READING_COLUMN = "name_reading"
+EQUALITY_COLUMNS = (
+    "surname.raw",
+    "surname.norm",
+    "surname.reading",
+    "given.raw",
+    "given.norm",
+    "given.reading",
+    "name.norm",
+    "name_reading.norm",
+    "address.raw",
+    "address.norm",
+    "address.municipality",
+    "address.rest",
+    "sex",
+    "birth_date",
+)
+COLUMN = {name: i for i, name in enumerate(EQUALITY_COLUMNS)}
+# Similarity is taken of the name, its reading and the rest of the address; the
+# order (names, address, then readings) lets compare pair each name with its reading.
+TEXT_COLUMNS = ("surname.norm", "given.norm", "address.rest", "surname.reading", "given.reading")
+MISSING = -1
+UNKNOWN = -2
+INVALID_DAYS = -(2**40)
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def _split_raw(value: object) -> tuple[str | None, str | None]:
+    if not isinstance(value, str):
+        return None, None
+    parts = value.split(maxsplit=1)
+    return (parts[0] if parts else None), (parts[1] if len(parts) > 1 else None)
+
+
+def _split(values: np.ndarray, raw: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    pairs = [_split_raw(v) if raw else split_first(v) for v in values.tolist()]
+    heads, tails = zip(*pairs, strict=True) if pairs else ((), ())
+    return np.array(heads, dtype=object), np.array(tails, dtype=object)
+
+
+def digit_signature(digits: np.ndarray) -> np.ndarray:
+    """The multiset of a date's eight digits as one integer (its digits sorted)."""
+    return np.sort(digits, axis=-1).astype(np.int64) @ (10 ** np.arange(7, -1, -1, dtype=np.int64))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def date_parts(iso: str | None) -> tuple[int, np.ndarray, int]:
+    """Days since 1970-01-01 (:data:`INVALID_DAYS` if not a date), the 8 digits, their multiset."""
+    if iso is None:
+        digits = np.zeros(8, dtype=np.int8)
+    else:
+        packed = iso.replace("-", "").encode("ascii")
+        digits = (np.frombuffer(packed, np.uint8) - 48).astype(np.int8)
+    try:
+        days = (dt.date.fromisoformat(iso) - _EPOCH).days if iso else INVALID_DAYS
+    except ValueError:
+        days = INVALID_DAYS
+    return days, digits, int(digit_signature(digits))
+
+
+def check_columns(frame: pd.DataFrame, where: str) -> None:
+    """Raise ValueError naming any required column that ``frame`` lacks."""
+    absent = [column for column in REQUIRED_COLUMNS if column not in frame.columns]
+    if absent:
+        raise ValueError(
+            f"{where} has no column(s) {absent}; a record table needs "
+            f"{list(REQUIRED_COLUMNS)} and optionally {READING_COLUMN!r} "
+            f"(columns present: {list(frame.columns)})"
+        )
+
+
+def normalized_columns(frame: pd.DataFrame, *, with_reading: bool) -> dict[str, np.ndarray]:
+    """Normalise a record table once: every equality and text column as an object array."""
+    check_columns(frame, "record table")
+    out: dict[str, np.ndarray] = {}
+    raw_name = np.asarray(frame["name"], dtype=object)
+    out["surname.raw"], out["given.raw"] = _split(raw_name, raw=True)
+    out["name.norm"] = np.asarray(normalize_series(frame["name"], "name"), dtype=object)
+    out["surname.norm"], out["given.norm"] = _split(out["name.norm"])
+    if with_reading and READING_COLUMN in frame.columns:
+        reading = normalize_series(frame[READING_COLUMN], "reading")
+        out["name_reading.norm"] = np.asarray(reading, dtype=object)
+    else:
+        out["name_reading.norm"] = np.full(len(frame), None, dtype=object)
+    out["surname.reading"], out["given.reading"] = _split(out["name_reading.norm"])
+    raw_address = np.asarray(frame["address"], dtype=object)
+    out["address.raw"] = np.array([v if isinstance(v, str) else None for v in raw_address.tolist()])
+    out["address.norm"] = np.asarray(normalize_series(frame["address"], "address"), dtype=object)
+    out["address.municipality"], out["address.rest"] = _split(out["address.norm"])
+    out["sex"] = np.asarray(normalize_series(frame["sex"], "sex"), dtype=object)
+    out["birth_date"] = np.asarray(normalize_series(frame["birth_date"], "date"), dtype=object)
+    return out
+
+
+def normalized_record(record: Mapping[str, object], *, with_reading: bool) -> dict[str, object]:
+    """Normalise one record (a mapping with the input columns) into the same keys, as scalars."""
+    out: dict[str, object] = {}
+    out["surname.raw"], out["given.raw"] = _split_raw(record.get("name"))
+    out["name.norm"] = normalize_name(record.get("name"))
+    out["surname.norm"], out["given.norm"] = split_first(out["name.norm"])
+    out["name_reading.norm"] = (
+        normalize_reading(record.get(READING_COLUMN)) if with_reading else None
+    )
+    out["surname.reading"], out["given.reading"] = split_first(out["name_reading.norm"])
+    address = record.get("address")
+    out["address.raw"] = address if isinstance(address, str) else None
+    out["address.norm"] = normalize_address(address)
+    out["address.municipality"], out["address.rest"] = split_first(out["address.norm"])
+    out["sex"] = normalize_sex(record.get("sex"))
+    out["birth_date"] = normalize_date(record.get("birth_date"))
+    return out
+
+
+class Vocabulary:
+    """Value → integer code, per equality column, shared by the tables compared."""
+
+    def __init__(self) -> None:
+        self._codes: dict[str, dict[object, int]] = {name: {} for name in EQUALITY_COLUMNS}
+
+    def encode_columns(self, columns: Mapping[str, np.ndarray], *, grow: bool) -> np.ndarray:
+        """Codes of a normalised table, shape (rows, len(EQUALITY_COLUMNS)), int32.
+
+        With ``grow`` unseen values get new codes; without, they get :data:`UNKNOWN`.
+        """
+        first = columns[EQUALITY_COLUMNS[0]]
+        codes = np.empty((len(first), len(EQUALITY_COLUMNS)), dtype=np.int32)
+        for j, name in enumerate(EQUALITY_COLUMNS):
+            local, uniques = pd.factorize(columns[name], use_na_sentinel=True)
+            table = self._codes[name]
+            if grow:
+                lookup = [table.setdefault(value, len(table)) for value in uniques.tolist()]
+            else:
+                lookup = [table.get(value, UNKNOWN) for value in uniques.tolist()]
+            codes[:, j] = np.append(np.asarray(lookup, dtype=np.int32), MISSING)[local]
+        return codes
+
+    def encode_record(self, record: Mapping[str, object], *, grow: bool) -> np.ndarray:
+        """Codes of one normalised record, shape (len(EQUALITY_COLUMNS),), int32."""
+        codes = []
+        for name in EQUALITY_COLUMNS:
+            value, table = record[name], self._codes[name]
+            if value is None:
+                codes.append(MISSING)
+            elif grow:
+                codes.append(table.setdefault(value, len(table)))
+            else:
+                codes.append(table.get(value, UNKNOWN))
+        return np.array(codes, dtype=np.int32)
+
+    def __len__(self) -> int:
+        """Number of distinct values seen, over all columns."""
+        return sum(len(table) for table in self._codes.values())
+
+
+class RecordTable:
+    """Encoded records, growable by :meth:`append`.
+
+    Attributes:
+        codes: (rows, len(EQUALITY_COLUMNS)) int32 value codes; ``missing``: codes == MISSING.
+        text: (rows, len(TEXT_COLUMNS)) object array of the strings Jaro–Winkler
+            compares, ``""`` when missing.
+        days: (rows,) int64 days since 1970-01-01, :data:`INVALID_DAYS` if none.
+        digits: (rows, 8) int8 digits of the date; ``signature``: their multiset.
+
+    A single record (see :meth:`single`) has the same attributes without the
+    rows axis (its missing text is ``"\\x00"``, which resembles nothing), so numpy
+    broadcasts it against a table's rows.
+    """
+
+    def __init__(
+        self,
+        codes: np.ndarray,
+        text: np.ndarray,
+        days: np.ndarray,
+        digits: np.ndarray,
+        signature: np.ndarray | None = None,
+    ) -> None:
+        self.codes, self.text, self.days, self.digits = codes, text, days, digits
+        self.missing = codes == MISSING
+        self.signature = digit_signature(digits) if signature is None else signature
+        self._size = len(codes) if codes.ndim == 2 else 1
+
+    @classmethod
+    def from_columns(
+        cls, columns: Mapping[str, np.ndarray], vocabulary: Vocabulary, *, grow: bool
+    ) -> RecordTable:
+        """Encode normalised columns (from :func:`normalized_columns`)."""
+        dates = pd.to_datetime(
+            pd.Series(columns["birth_date"], dtype=object), format="%Y-%m-%d", errors="coerce"
+        )
+        days = (dates - pd.Timestamp(_EPOCH)).dt.days.fillna(INVALID_DAYS)
+        days = days.to_numpy(np.int64, copy=True)  # writable: rows change on life events
+        digits = np.zeros((len(days), 8), dtype=np.int8)
+        present = np.flatnonzero(np.not_equal(columns["birth_date"], None))
+        if present.size:
+            packed = "".join(columns["birth_date"][present].tolist()).replace("-", "")
+            digits[present] = (np.frombuffer(packed.encode("ascii"), np.uint8) - 48).reshape(-1, 8)
+        text = np.stack([columns[name] for name in TEXT_COLUMNS], axis=1)
+        text[np.equal(text, None)] = ""
+        return cls(vocabulary.encode_columns(columns, grow=grow), text, days, digits)
+
+    @classmethod
+    def from_frame(
+        cls, frame: pd.DataFrame, vocabulary: Vocabulary, *, with_reading: bool, grow: bool = True
+    ) -> RecordTable:
+        """Normalise and encode a record table."""
+        columns = normalized_columns(frame, with_reading=with_reading)
+        return cls.from_columns(columns, vocabulary, grow=grow)
+
+    @classmethod
+    def single(
+        cls, record: Mapping[str, object], vocabulary: Vocabulary, *, grow: bool
+    ) -> RecordTable:
+        """Encode one normalised record (from :func:`normalized_record`)."""
+        days, digits, signature = date_parts(record["birth_date"])
+        text = np.array([record[name] or "\x00" for name in TEXT_COLUMNS], dtype=object)
+        codes = vocabulary.encode_record(record, grow=grow)
+        return cls(codes, text, np.int64(days), digits, np.int64(signature))
+
+    def __len__(self) -> int:
+        return self._size
+
+    def set_row(self, position: int, record: RecordTable) -> None:
+        """Overwrite one row with a single encoded record."""
+        self.codes[position] = record.codes
+        self.missing[position] = record.missing
+        self.text[position] = [value.strip("\x00") for value in record.text]
+        self.days[position] = record.days
+        self.digits[position] = record.digits
+        self.signature[position] = record.signature
+
+    def append(self, record: RecordTable) -> int:
+        """Add a single encoded record (amortised O(1)); returns its row position."""
+        position = self._size
+        if position == len(self.codes):
+            capacity = max(2 * position, 16)
+            for name in ("codes", "missing", "text", "days", "digits", "signature"):
+                column = getattr(self, name)
+                grown = np.empty((capacity, *column.shape[1:]), dtype=column.dtype)
+                grown[:position] = column
+                setattr(self, name, grown)
+        self._size += 1
+        self.set_row(position, record)
+        return position
