@@ -3,7 +3,8 @@
 (Germany, Slovenia.) Agency A asks agency B about a citizen by the basic four
 facts as A has them: name, address, sex, birth date, with A's recording errors
 and, where A was not told of a move or marriage, stale. B runs the record-linkage
-matcher (``sim.linkage``) against its own register: a match above the upper
+matcher (``sim.linkage``) against its own register, its system busy for the
+service time plus a comparison per candidate in the record's blocks: a match above the upper
 threshold is accepted, one below the lower threshold rejected, one in between
 goes to a clerk (a queue of B's clerks). No match means the citizen is asked to
 fetch a paper certificate: a trip, and the procedure waits for it. A wrong
@@ -105,10 +106,14 @@ class Separate(Architecture):
         provider = int(workload.provider[query])
         record = self._copies[int(workload.requester[query])].get(citizen)
         yield world.hop()
-        yield from world.nodes[provider].serve()
         matcher = self._matchers[provider]
-        person, clerk_seconds = NOT_ANSWERED, 0.0
         result = matcher.match_one(record) if record is not None else None
+        node = world.nodes[provider]
+        searched = result.n_candidates if result is not None else 0
+        yield from node.serve(
+            node.service_time() + searched * self.params.search_time_per_candidate
+        )
+        person, clerk_seconds = NOT_ANSWERED, 0.0
         if result is not None and result.decision == "accept":
             person = int(result.best_id)
         elif result is not None and result.decision == "review":

@@ -31,10 +31,19 @@ def _cell(row: pd.Series) -> str:
     return f"{mean} [{low}, {high}]"
 
 
-def comparison_table(summary: pd.DataFrame) -> str:
-    """Render the summary as an aligned text table with 95 % intervals in brackets."""
+TERMINAL_HIDDEN = ("load.queue_max.", "load.wait_p95.")
+"""Per-node queue metrics left out of the terminal table (they are in summary.csv)."""
+
+
+def comparison_table(summary: pd.DataFrame, hide: tuple[str, ...] = TERMINAL_HIDDEN) -> str:
+    """Render the summary as an aligned text table with 95 % intervals in brackets.
+
+    Metrics whose names start with one of ``hide`` are left out, with a note.
+    """
     if summary.empty:
         return "(no metrics)"
+    hidden = summary["metric"].str.startswith(hide) if hide else False
+    summary = summary[~hidden]
     cells = summary.assign(cell=summary.apply(_cell, axis=1))
     wide = cells.pivot_table(
         index="metric", columns="architecture", values="cell", aggfunc="first", sort=False
@@ -53,4 +62,6 @@ def comparison_table(summary: pd.DataFrame) -> str:
         lines.append("  ".join(text.ljust(width) for text, width in zip(line, widths, strict=True)))
     replications = int(summary["n"].max())
     lines.append(f"(mean over {replications} replications; [95% interval] where they differ)")
+    if hide:
+        lines.append("(queue lengths and waits per node: summary.csv in the results folder)")
     return "\n".join(lines)

@@ -25,6 +25,11 @@ class SeparateParams(StrictModel):
         le=100,
         description="match weight below which a match is rejected; in between a clerk decides",
     )
+    search_time_per_candidate: Duration = Field(
+        "2 ms",
+        description="system time to compare the incoming record with one candidate of its "
+        "blocks, added to the provider's service time (assumption)",
+    )
     clerks: int = Field(
         2, ge=1, le=10_000, description="clerks reviewing matches at each agency office"
     )
