@@ -39,14 +39,16 @@ class Workload:
         return len(self.time)
 
 
-def arrival_times(procedure: Procedure, duration: float, rng: np.random.Generator) -> np.ndarray:
+def arrival_times(
+    procedure: Procedure, daily_rate: float, duration: float, rng: np.random.Generator
+) -> np.ndarray:
     """Poisson arrivals over ``[0, duration)``, hour by hour along the daily profile."""
     profile = np.asarray(procedure.daily_profile or [1.0] * 24, dtype=float)
     profile = profile / profile.sum()
     hours = int(np.ceil(duration / HOUR))
     starts = np.arange(hours) * HOUR
     widths = np.minimum(HOUR, duration - starts)
-    expected = procedure.rate_per_day * profile[np.arange(hours) % 24] * widths / HOUR
+    expected = daily_rate * profile[np.arange(hours) % 24] * widths / HOUR
     counts = rng.poisson(expected)
     times = np.repeat(starts, counts) + rng.random(counts.sum()) * np.repeat(widths, counts)
     return np.sort(times)
@@ -90,7 +92,8 @@ def generate_workload(
     columns: dict[str, list[np.ndarray]] = {key: [] for key in Workload.__dataclass_fields__}
     next_instance = 0
     for p_index, procedure in enumerate(scenario.procedures):
-        times = arrival_times(procedure, scenario.duration, rng)
+        daily_rate = procedure.daily_rate(scenario.population.size)
+        times = arrival_times(procedure, daily_rate, scenario.duration, rng)
         involved = [procedure.requester, *(need.provider for need in procedure.needs)]
         pool = np.flatnonzero(registers.eligible(involved, population.size))
         moved = procedure.requester_municipality == "previous" or any(

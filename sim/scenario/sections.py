@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from sim.scenario.base import StrictModel
 from sim.scenario.distributions import DurationDistribution
@@ -120,14 +120,37 @@ class Procedure(StrictModel):
         "citizen lives, or the one they lived in before their latest move (e.g. "
         "property tax for a former resident)",
     )
-    rate_per_day: float = Field(
-        ge=0, le=1e10, description="procedures started per day, over the whole population"
+    rate_per_day: float | None = Field(
+        None,
+        ge=0,
+        le=1e10,
+        description="procedures started per day over the whole population (give this or "
+        "rate_per_citizen_per_year)",
+    )
+    rate_per_citizen_per_year: float | None = Field(
+        None,
+        ge=0,
+        le=1e6,
+        description="procedures started per citizen per year: the volume then scales with "
+        "population.size (give this or rate_per_day)",
     )
     daily_profile: list[float] | None = Field(
         None,
         description="24 non-negative weights, one per hour of the day (default: flat)",
     )
     needs: list[Need] = Field(min_length=1, description="items needed from other agencies")
+
+    @model_validator(mode="after")
+    def _one_rate(self) -> Procedure:
+        if (self.rate_per_day is None) == (self.rate_per_citizen_per_year is None):
+            raise ValueError("give exactly one of rate_per_day and rate_per_citizen_per_year")
+        return self
+
+    def daily_rate(self, population_size: int) -> float:
+        """Procedures started per day for a population of ``population_size``."""
+        if self.rate_per_day is not None:
+            return self.rate_per_day
+        return self.rate_per_citizen_per_year * population_size / 365.25
 
     @field_validator("daily_profile")
     @classmethod
@@ -141,14 +164,50 @@ class Procedure(StrictModel):
         return profile
 
 
+DEFAULT_NETWORK = "default"
+"""The name of the network described by ``network.latency``."""
+
+
+class NamedNetwork(StrictModel):
+    """A named network between sites: a closed government network, a VPN, the internet."""
+
+    name: Slug = Field(description="network name, e.g. 'lgwan' or 'cross-border'")
+    latency: DurationDistribution = Field(description="one-way latency of one hop over it")
+    bandwidth_mbps: float | None = Field(
+        None,
+        gt=0,
+        le=1e7,
+        description="bandwidth in Mbit/s: a hop also takes network.message_kb / bandwidth "
+        "to transfer (default: no transfer time)",
+    )
+
+
 class Network(StrictModel):
-    """The network between agencies' systems."""
+    """The networks between systems: the default one, and named ones sites attach to."""
 
     latency: DurationDistribution = Field(
         default_factory=lambda: DurationDistribution(
             distribution="lognormal", mean="20 ms", cv=0.5
         ),
-        description="one-way latency of one hop between two systems",
+        description="one-way latency of one hop between two systems over the default "
+        "network (every system not placed on a site is on it)",
+    )
+    bandwidth_mbps: float | None = Field(
+        None,
+        gt=0,
+        le=1e7,
+        description="bandwidth of the default network in Mbit/s (default: no transfer time)",
+    )
+    networks: list[NamedNetwork] = Field(
+        default_factory=list,
+        description="further networks; a hosting site attaches to one of them",
+    )
+    message_kb: float = Field(
+        4.0,
+        gt=0,
+        le=1e9,
+        description="size of one request or answer in kB, for the transfer time over a "
+        "network with a bandwidth (assumed: 4 kB)",
     )
 
 
@@ -194,12 +253,39 @@ class Records(StrictModel):
 
 
 class Outage(StrictModel):
-    """A system out of service for a while: queries that need it wait for it or fail."""
+    """A system, site or network out of service: queries that need it wait for it or fail.
 
-    node: Slug = Field(
+    Give the time window (``start`` and ``duration``), or the mean time between
+    failures and to repair (``mtbf`` and ``mttr``) to draw windows at random.
+    """
+
+    node: Slug | None = Field(
+        None,
         description="the system down: an agency (all its offices), one office ('city-2'), "
         "or a central system ('hub', 'register-authority', 'resident-registry', an "
-        "intermediate server)"
+        "intermediate server)",
     )
-    start: Duration = Field(description="when the outage begins, from the start of the run")
-    duration: Duration = Field(description="how long the system stays down")
+    site: Slug | None = Field(None, description="a hosting site down: every system on it")
+    network: Slug | None = Field(
+        None, description="a network down ('default' or a name from network.networks)"
+    )
+    start: Duration | None = Field(
+        None, description="when the outage begins, from the start of the run"
+    )
+    duration: Duration | None = Field(None, description="how long it stays down")
+    mtbf: Duration | None = Field(
+        None, description="mean time between failures (drawn exponential, with mttr)"
+    )
+    mttr: Duration | None = Field(None, description="mean time to repair (drawn exponential)")
+
+    @model_validator(mode="after")
+    def _one_target_and_timing(self) -> Outage:
+        if sum(target is not None for target in (self.node, self.site, self.network)) != 1:
+            raise ValueError("give exactly one of node, site and network")
+        window = (self.start is not None, self.duration is not None)
+        drawn = (self.mtbf is not None, self.mttr is not None)
+        if not (all(window) and not any(drawn)) and not (all(drawn) and not any(window)):
+            raise ValueError("give start and duration, or mtbf and mttr")
+        if self.mtbf is not None and (self.mtbf <= 0 or self.mttr <= 0):
+            raise ValueError("mtbf and mttr must be longer than 0 s")
+        return self
