@@ -25,3 +25,8 @@ def test_bundled_scenario_runs_small(path):
 def test_generated_docs_are_current(page):
     written = (docs.DOCS / page).read_text(encoding="utf-8")
     assert written == docs.PAGES[page](), f"docs/{page} is stale: run `make docs`"
+
+
+def test_readme_glossary_is_current():
+    readme = docs.README.read_text(encoding="utf-8")
+    assert readme == docs.readme_with_glossary(readme), "README glossary is stale: run `make docs`"
