@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sim.linkage import BLOCKING_KEYS, Matcher, link, precision_recall
+from sim.linkage.matcher import QUERY_CACHE_SIZE
 
 ROWS = 20_000
 ERROR_RATE = 0.05
@@ -94,14 +95,18 @@ def main() -> None:
         start = time.perf_counter()
         matcher = Matcher.fit(left, queries=right.drop(columns="id").head(5000), blocking=blocking)
         print(f"Matcher.fit, blocking on {blocking}: {time.perf_counter() - start:.2f} s")
-        for label in ("first pass (normalising each record)", "second pass (records cached)"):
+        passes = (
+            ("each record new (normalised and encoded)", records[:QUERY_CACHE_SIZE]),
+            ("the same records again (encoding cached)", records[:QUERY_CACHE_SIZE]),
+        )
+        for label, batch in passes:
             start = time.perf_counter()
-            results = [matcher.match_one(record) for record in records]
+            results = [matcher.match_one(record) for record in batch]
             seconds = time.perf_counter() - start
             mean = np.mean([result.n_candidates for result in results])
             print(
-                f"  match_one, {label}: {len(records) / seconds:,.0f} calls/s "
-                f"({seconds / len(records) * 1e6:.0f} us/call, {mean:.1f} candidates on average)"
+                f"  match_one, {label}: {len(batch) / seconds:,.0f} calls/s "
+                f"({seconds / len(batch) * 1e6:.0f} us/call, {mean:.1f} candidates on average)"
             )
 
 

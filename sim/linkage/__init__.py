@@ -26,17 +26,18 @@ column              content
 
 Missing values are None or NaN; they add nothing to a pair's weight.
 
-Pipeline: values are normalised (:mod:`.normalize`: width, variant kanji,
-kana, accents, address notation); candidate pairs share at least one blocking
-key (:mod:`.blocking`: birth date, reading or name, municipality); each field
-of a pair gets a comparison level (:mod:`.compare`); the weight is the sum of
-``log2(m/u)`` (:mod:`.fellegi_sunter`, m/u given or estimated by EM); and two
-thresholds decide accept / review / reject (:mod:`.decision`).
+Pipeline: values are normalised once (:mod:`.normalize`: width, variant
+kanji, kana, accents, address notation) and encoded as integer codes
+(:mod:`.records`); candidate pairs share at least one blocking key
+(:mod:`.blocking`: birth date, reading or name, municipality); each field of a
+pair gets a comparison level (:mod:`.compare`); the weight is the sum of
+``log2(m/u)`` (:mod:`.fellegi_sunter`: m/u given, or u from random pairs and m
+by EM); and two thresholds decide accept / review / reject (:mod:`.decision`).
 
-Output of :func:`link`: columns ``left_id``, ``right_id``, ``weight``,
+Output of :func:`link`: columns ``left_id``, ``right_id``, ``weight`` (bits),
 ``decision`` and one comparison-level column per field: ``surname``,
-``given``, ``name_reading`` (when both tables have readings), ``address``,
-``sex``, ``birth_date``.
+``given``, ``address``, ``sex``, ``birth_date`` (the reading is a level of the
+name fields, see :mod:`.compare`).
 """
 
 from sim.linkage.batch import link, precision_recall
@@ -53,6 +54,7 @@ from sim.linkage.normalize import (
     normalize_series,
     normalize_sex,
 )
+from sim.linkage.records import RecordTable, Vocabulary
 
 __all__ = [
     "BLOCKING_KEYS",
@@ -67,6 +69,8 @@ __all__ = [
     "MUParameters",
     "MatchResult",
     "Matcher",
+    "RecordTable",
+    "Vocabulary",
     "candidate_pairs",
     "field_specs",
     "key_columns",

@@ -136,7 +136,7 @@ def link(
         blocking: blocking keys (from ``BLOCKING_KEYS``); candidate pairs are
             the pairs agreeing on at least one of them.
         m_u: ``{field: {level: (m, u)}}`` or :class:`MUParameters`; None
-            estimates them by EM on the candidate pairs.
+            estimates them: u from random pairs, m by EM on the candidate pairs.
         upper, lower: weight thresholds: ``>= upper`` accept, ``< lower``
             reject, between review. Each pair is decided on its own.
         bands: Jaro–Winkler similarity bands for the string fields.

@@ -51,6 +51,7 @@ from rapidfuzz.distance import JaroWinkler
 from sim.linkage.records import COLUMN, EQUALITY_COLUMNS, MISSING, TEXT_COLUMNS, RecordTable
 
 DEFAULT_BANDS = (0.92, 0.85)
+FEW = 6  # compare_one works in plain Python up to this many candidates (array calls cost more)
 SMALL_BLOCK = 64  # compare_one scores every candidate on every text column up to this many
 # Per field kind, the equality columns read: (column, "miss" or "eq"), as bits 0, 1, ...
 _BITS = {
@@ -133,7 +134,7 @@ def _level(spec: FieldSpec, bits: tuple[bool, ...], band: int) -> int:
     return 3 + band if bits[3] else spec.disagree  # address: 3 + len(bands) is "municipality"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Plan:
     """Packing weights and level tables for a set of fields."""
 
@@ -146,6 +147,19 @@ class _Plan:
     name_rows: np.ndarray  # rows of surname.norm, given.norm in TEXT_COLUMNS
     reading_rows: np.ndarray  # rows of surname.reading, given.reading in TEXT_COLUMNS
     reading_columns: np.ndarray  # their codes' columns in EQUALITY_COLUMNS
+    bits: tuple[tuple[tuple[int, bool, int], ...], ...]  # per field: (column, is_miss, weight)
+
+    @functools.cached_property
+    def lists(self) -> tuple[list, ...]:
+        """Bands (descending), name/reading rows, reading columns, shifts, offsets, sources."""
+        return (
+            (-self.thresholds).tolist(),
+            list(zip(self.name_rows.tolist(), self.reading_rows.tolist(), strict=True)),
+            self.reading_columns.tolist(),
+            self.band_shift.tolist(),
+            self.offsets.tolist(),
+            self.band_source.tolist(),
+        )
 
 
 @functools.cache
@@ -185,6 +199,10 @@ def _plan(specs: tuple[FieldSpec, ...]) -> _Plan:
         np.array([text["surname.norm"], text["given.norm"]]),
         np.array([text[column] for column in readings]),
         np.array([COLUMN[column] for column in readings]),
+        tuple(
+            tuple((r % n_columns, r >= n_columns, int(w)) for r, w in enumerate(bits) if w)
+            for bits in bit_weights.T.tolist()
+        ),
     )
 
 
@@ -202,17 +220,14 @@ def _assemble(
     return state + fields.T * plan.band_shift + plan.offsets
 
 
-def level_lookup(specs: Sequence[FieldSpec], values: np.ndarray | None = None) -> np.ndarray:
-    """The table :func:`compare_one` looks its result up in: levels, or per-level values.
+def level_lookup(specs: Sequence[FieldSpec], values: np.ndarray) -> np.ndarray:
+    """A table for :func:`compare_one` that yields ``values[field, level]`` instead of levels.
 
     Args:
         specs: the compared fields.
-        values: optional (fields × levels) table, e.g. match weights; the
-            lookup then yields ``values[field, level]`` instead of the level.
+        values: (fields × levels) table, e.g. the match weights.
     """
     plan = _plan(tuple(specs))
-    if values is None:
-        return plan.table
     field = np.repeat(np.arange(len(specs)), np.diff([*plan.offsets, len(plan.table)]))
     return values[field, plan.table]
 
@@ -228,6 +243,39 @@ def _near(a_days, a_digits, a_signature, b: RecordTable, rows: np.ndarray) -> np
     return near
 
 
+def _compare_few(
+    query: RecordTable, table: RecordTable, rows: np.ndarray, plan: _Plan, lookup: np.ndarray
+) -> np.ndarray:
+    """:func:`compare_one` in plain Python, cheaper than array operations for a few rows."""
+    q_codes, q_text, q_days, q_digits, q_signature = query.scalars
+    bands, readings, reading_columns, shifts, offsets, sources_of = plan.lists
+    out = []
+    for row in rows.tolist():
+        codes = table.codes[row].tolist()
+        equal = [a == b for a, b in zip(codes, q_codes, strict=True)]
+        missing = [a == MISSING or b == MISSING for a, b in zip(codes, q_codes, strict=True)]
+        text = table.text[row].tolist()
+        sources = [
+            sum(similarity < band for band in bands)
+            for similarity in map(JaroWinkler.normalized_similarity, q_text, text)
+        ]
+        for (name, reading), column in zip(readings, reading_columns, strict=True):
+            if not missing[column]:
+                sources[name] = sources[reading]
+        digits = table.digits[row].tolist()
+        near = abs(int(table.days[row]) - q_days) == 1 or (
+            int(table.signature[row]) == q_signature
+            and sum(a != b for a, b in zip(digits, q_digits, strict=True)) == 2
+        )
+        sources += [int(near), 0]
+        index = []
+        for j, bits in enumerate(plan.bits):
+            state = sum(w for column, is_miss, w in bits if (missing if is_miss else equal)[column])
+            index.append(state + sources[sources_of[j]] * shifts[j] + offsets[j])
+        out.append(index)
+    return lookup[np.array(out, dtype=np.intp)]
+
+
 def compare_one(
     query: RecordTable,
     table: RecordTable,
@@ -237,15 +285,18 @@ def compare_one(
 ) -> np.ndarray:
     """Comparison levels of one record against table rows, shape ``(len(rows), len(specs))``.
 
-    For up to :data:`SMALL_BLOCK` candidates every candidate is scored on every
-    text column in one cpdist call (fewer operations than selecting the pairs
-    that need it); beyond, the batch path scores only those pairs. With
+    Up to :data:`FEW` candidates are compared in plain Python; up to
+    :data:`SMALL_BLOCK` every candidate is scored on every text column in one
+    cpdist call (fewer operations than selecting the pairs that need it);
+    beyond, the batch path scores only those pairs. All give the same levels. With
     ``lookup`` from :func:`level_lookup` (e.g. of the match weights) the result
     holds those values instead of levels.
     """
     plan = _plan(tuple(specs))
     n = len(rows)
     lookup = plan.table if lookup is None else lookup
+    if n <= FEW:
+        return _compare_few(query, table, rows, plan, lookup)
     if n > SMALL_BLOCK:
         text = np.array([[value.strip("\x00") for value in query.text]], dtype=object)
         one = RecordTable(query.codes[None], text, query.days[None], query.digits[None])

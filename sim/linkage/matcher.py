@@ -40,7 +40,7 @@ from sim.linkage.fellegi_sunter import MUParameters, default_m
 from sim.linkage.records import READING_COLUMN, RecordTable, Vocabulary, normalized_record
 
 INPUT_COLUMNS = ("name", READING_COLUMN, "address", "sex", "birth_date")
-QUERY_CACHE_SIZE = 1 << 16
+QUERY_CACHE_SIZE = 1 << 14  # encoded incoming records kept (oldest dropped first)
 
 
 class MatchResult(NamedTuple):
@@ -65,8 +65,11 @@ class Matcher:
 
     Build it with :meth:`Matcher.fit`. The register is normalised and encoded
     once and indexed by blocking key; :meth:`match_one` then only normalises
-    the incoming record (cached per value), looks up its candidates and scores
-    them with a handful of array operations.
+    the incoming record (cached: the same record asked again costs a dict
+    look-up), looks up its candidates and scores them (plain Python for a few
+    candidates, array operations for more; see :func:`compare.compare_one`).
+    The thresholds ``upper``, ``lower`` and ``ambiguity_margin`` are plain
+    attributes and may be changed between calls.
     """
 
     def __init__(
@@ -204,7 +207,7 @@ class Matcher:
             cached = query, {key: int(code) for key, code in keys.items()}
             if values is not None:
                 if len(self._queries) >= QUERY_CACHE_SIZE:
-                    self._queries.clear()
+                    del self._queries[next(iter(self._queries))]  # the oldest entry
                 self._queries[values] = cached
         return cached
 

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from sim.linkage.normalize import (
+    is_missing,
     normalize_address,
     normalize_date,
     normalize_name,
@@ -66,10 +67,15 @@ INVALID_DAYS = -(2**40)
 _EPOCH = dt.date(1970, 1, 1)
 
 
+def _raw(value: object) -> str | None:
+    """A value as written: a string, or None when missing."""
+    return None if is_missing(value) else str(value)
+
+
 def _split_raw(value: object) -> tuple[str | None, str | None]:
-    if not isinstance(value, str):
+    if is_missing(value):
         return None, None
-    parts = value.split(maxsplit=1)
+    parts = str(value).split(maxsplit=1)
     return (parts[0] if parts else None), (parts[1] if len(parts) > 1 else None)
 
 
@@ -125,7 +131,7 @@ def normalized_columns(frame: pd.DataFrame, *, with_reading: bool) -> dict[str, 
         out["name_reading.norm"] = np.full(len(frame), None, dtype=object)
     out["surname.reading"], out["given.reading"] = _split(out["name_reading.norm"])
     raw_address = np.asarray(frame["address"], dtype=object)
-    out["address.raw"] = np.array([v if isinstance(v, str) else None for v in raw_address.tolist()])
+    out["address.raw"] = np.array([_raw(v) for v in raw_address.tolist()], dtype=object)
     out["address.norm"] = np.asarray(normalize_series(frame["address"], "address"), dtype=object)
     out["address.municipality"], out["address.rest"] = _split(out["address.norm"])
     out["sex"] = np.asarray(normalize_series(frame["sex"], "sex"), dtype=object)
@@ -144,7 +150,7 @@ def normalized_record(record: Mapping[str, object], *, with_reading: bool) -> di
     )
     out["surname.reading"], out["given.reading"] = split_first(out["name_reading.norm"])
     address = record.get("address")
-    out["address.raw"] = address if isinstance(address, str) else None
+    out["address.raw"] = _raw(address)
     out["address.norm"] = normalize_address(address)
     out["address.municipality"], out["address.rest"] = split_first(out["address.norm"])
     out["sex"] = normalize_sex(record.get("sex"))
@@ -260,6 +266,17 @@ class RecordTable:
 
     def __len__(self) -> int:
         return self._size
+
+    @functools.cached_property
+    def scalars(self) -> tuple[list[int], list[str], int, list[int], int]:
+        """A single record's codes, text, days, digits and digit signature as Python values."""
+        return (
+            self.codes.tolist(),
+            self.text.tolist(),
+            int(self.days),
+            self.digits.tolist(),
+            int(self.signature),
+        )
 
     def set_row(self, position: int, record: RecordTable) -> None:
         """Overwrite one row with a single encoded record."""

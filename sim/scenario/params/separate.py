@@ -13,11 +13,12 @@ class SeparateParams(StrictModel):
     """Separate numbers per service: agencies find each other's citizens by name matching."""
 
     upper_threshold: float = Field(
-        12.0,
+        14.0,
         ge=-100,
         le=100,
         description="match weight (log2 m/u summed over fields) at or above which a match "
-        "is accepted without a clerk (12 bits: posterior above 0.99 at 1-in-20 prior odds)",
+        "is accepted without a clerk (a full agreement scores about 30 to 40 bits; 14 "
+        "still accepts about two disagreeing fields, not a stranger sharing only the name)",
     )
     lower_threshold: float = Field(
         4.0,
