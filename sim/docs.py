@@ -23,13 +23,13 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 def _type_name(annotation: object) -> str:
     text = str(annotation) if not isinstance(annotation, type) else annotation.__name__
     text = text.replace("typing.", "").replace("sim.scenario.", "")
-    for module in ("sections.", "distributions.", "params.", "flat.", "schema."):
+    for module in ("sections.", "distributions.", "params.", "flat.", "schema.", "hosting."):
         text = text.replace(module, "")
     if "Annotated[float" in text and "parse_duration" in text:
         return "duration"
     if "Annotated[str" in text:
         return "name"
-    return text.replace("NoneType", "None")
+    return text.replace("NoneType", "None").replace(" | ", " or ")
 
 
 def _default(field) -> str:
@@ -43,6 +43,8 @@ def _default(field) -> str:
         return "(section)"
     if isinstance(value, list) and not value:
         return "`[]`"
+    if isinstance(value, list) and all(isinstance(item, BaseModel) for item in value):
+        value = [item.model_dump(mode="json", exclude_defaults=True) for item in value]
     return f"`{value}`" if value is not None and value != "" else "(empty)"
 
 
@@ -94,7 +96,8 @@ def metrics_reference() -> str:
         "",
         "Generated from the glossary in `sim/metrics.py` by `make docs`; do not edit by hand.",
         "Every value is counted or measured from what happened in the run, after the warm-up.",
-        "`<node>` stands for an agency (all offices of a municipal agency together) or a system.",
+        "`<node>` stands for an agency (all offices of a municipal agency together), a system "
+        "or a hosting site.",
         "",
         "| metric | unit | better | meaning |",
         "| --- | --- | --- | --- |",

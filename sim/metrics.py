@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class MetricInfo:
-    """One glossary entry. ``<node>`` in a name stands for an agency or system name."""
+    """One glossary entry. ``<node>`` in a name stands for an agency or system name,
+    ``<compromise>`` for the name of a set of leaked systems (``privacy.compromises``)."""
 
     name: str
     unit: str
@@ -30,7 +31,12 @@ class MetricInfo:
 
 
 GLOSSARY: tuple[MetricInfo, ...] = (
-    MetricInfo("linkage.queries", "queries", "queries issued after the warm-up"),
+    MetricInfo(
+        "linkage.queries",
+        "queries",
+        "procedures' queries issued after the warm-up (linkage, procedure and citizen "
+        "metrics leave insiders' misuse out; it is under privacy)",
+    ),
     MetricInfo("linkage.auto_rate", "share", "share answered without a clerk or a visit", "higher"),
     MetricInfo("linkage.correct_rate", "share", "share answered about the right person", "higher"),
     MetricInfo(
@@ -106,15 +112,132 @@ GLOSSARY: tuple[MetricInfo, ...] = (
         "higher",
     ),
     MetricInfo(
+        "privacy.unauthorized_answered",
+        "queries",
+        "queries without a legal basis that were answered (misuse that got through)",
+        "lower",
+    ),
+    MetricInfo(
+        "privacy.unauthorized_detected",
+        "queries",
+        "answered queries without a legal basis seen by a citizen on a portal or by an audit "
+        "of a log, by the end of the detection window",
+        "higher",
+    ),
+    MetricInfo(
+        "privacy.detection_delay_days",
+        "days",
+        "mean time from a detected misuse to the first portal check or audit that saw it",
+        "lower",
+    ),
+    MetricInfo(
+        "privacy.linkable_profiles.worst",
+        "citizens",
+        "most linkable profiles over the compromises analysed",
+        "lower",
+    ),
+    MetricInfo(
+        "privacy.linkable_profiles.median",
+        "citizens",
+        "median linkable profiles over the compromises analysed",
+        "lower",
+    ),
+    MetricInfo(
+        "privacy.profile_breadth.worst",
+        "agencies",
+        "widest mean profile breadth over the compromises analysed",
+        "lower",
+    ),
+    MetricInfo(
+        "privacy.profile_breadth.median",
+        "agencies",
+        "median profile breadth over the compromises analysed",
+        "lower",
+    ),
+    MetricInfo(
+        "privacy.false_joins.worst",
+        "pairs",
+        "most false joins over the compromises analysed",
+    ),
+    MetricInfo(
+        "privacy.false_joins.median",
+        "pairs",
+        "median false joins over the compromises analysed",
+    ),
+    MetricInfo(
+        "privacy.linkable_profiles.<compromise>",
+        "citizens",
+        "citizens whose records at two or more agency systems an attacker holding the "
+        "compromise's data joins correctly (by shared or translated identifiers, the hub's "
+        "mapping, or name matching)",
+        "lower",
+    ),
+    MetricInfo(
+        "privacy.profile_breadth.<compromise>",
+        "agencies",
+        "mean number of agency systems joined per linkable profile",
+        "lower",
+    ),
+    MetricInfo(
+        "privacy.false_joins.<compromise>",
+        "pairs",
+        "pairs of records at different agency systems the attacker joined that belong to "
+        "different people",
+    ),
+    MetricInfo(
         "resilience.failed_queries",
         "queries",
-        "queries that failed because a system they needed was down too long",
+        "queries that failed because a system, site or network they needed was down too long",
+        "lower",
+    ),
+    MetricInfo(
+        "resilience.delayed_queries",
+        "queries",
+        "queries that waited for a system, site or network that was down, and did not fail for it",
+        "lower",
+    ),
+    MetricInfo(
+        "resilience.failed_procedures",
+        "procedures",
+        "procedures with a query that failed because something it needed was down",
+        "lower",
+    ),
+    MetricInfo(
+        "resilience.records_lost",
+        "records",
+        "register entries destroyed with their site in a disaster: all it held, or with a "
+        "backup site those changed within the replication lag",
+        "lower",
+    ),
+    MetricInfo(
+        "resilience.restore_hours",
+        "h",
+        "mean time from a disaster until a system on the destroyed site served again "
+        "(only with disasters)",
+        "lower",
+    ),
+    MetricInfo(
+        "cost.server_hours",
+        "server-h",
+        "servers provisioned on every site (a pool, or each system's own) times the hours measured",
+        "lower",
+    ),
+    MetricInfo(
+        "cost.used_server_hours", "server-h", "busy server time on every site in those hours"
+    ),
+    MetricInfo(
+        "cost.per_1000_procedures",
+        "money",
+        "the provisioned server-hours at each site's cost per server-hour, per 1,000 "
+        "procedures completed with every query answered",
         "lower",
     ),
     MetricInfo(
         "load.utilization.<node>",
         "share",
-        "busy fraction of the node's servers (all offices of a municipal agency together)",
+        "busy fraction of the servers a node runs on (all offices of a municipal agency "
+        "together; on a pooled site, its share of the site's servers), or of a hosting "
+        "site's servers",
     ),
     MetricInfo("load.queue_max.<node>", "requests", "longest queue seen at the node", "lower"),
     MetricInfo("load.wait_p95.<node>", "s", "95th percentile wait for a server", "lower"),
@@ -124,11 +247,15 @@ _BY_NAME = {info.name: info for info in GLOSSARY}
 
 
 def describe(metric: str) -> MetricInfo:
-    """The glossary entry of a metric, also for per-node names like ``load.utilization.tax``."""
+    """The glossary entry of a metric, also for per-node names like ``load.utilization.tax``
+    and per-compromise names like ``privacy.false_joins.tax+pension``."""
     if metric in _BY_NAME:
         return _BY_NAME[metric]
     family, _, _node = metric.rpartition(".")
-    return _BY_NAME[f"{family}.<node>"]
+    for placeholder in ("<node>", "<compromise>"):
+        if f"{family}.{placeholder}" in _BY_NAME:
+            return _BY_NAME[f"{family}.{placeholder}"]
+    raise KeyError(f"{metric!r} is not in the metric glossary")
 
 
 def _share(mask: np.ndarray, total: int) -> float:
@@ -142,7 +269,9 @@ def _percentile(values: np.ndarray, q: float) -> float:
 def compute_metrics(result: WorldResult, workload: Workload) -> list[tuple[str, float]]:
     """Every glossary metric for one run, as ``(metric, value)`` pairs in glossary order."""
     log = result.log
-    measured = workload.time >= result.measure_from
+    after_warmup = workload.time >= result.measure_from
+    measured = after_warmup & ~workload.insider
+    unlawful = after_warmup & ~workload.legal_basis
     count = int(measured.sum())
     citizen = workload.citizen[measured]
     person = log.person[measured]
@@ -152,18 +281,21 @@ def compute_metrics(result: WorldResult, workload: Workload) -> list[tuple[str, 
     latency = (log.answered_at - workload.time)[measured]
     answered = outcome == ANSWERED
     correct = answered & (person == citizen)
-    no_legal_basis = ~workload.legal_basis[measured]
     sectors = result.node_sectors
     cross = sectors[workload.requester[measured]] != sectors[workload.provider[measured]]
 
     instance = workload.instance[measured]
     finished = log.answered_at[measured]
+    unavailable = outcome == UNAVAILABLE
     procedure_latency = np.zeros(0)
+    completed = failed_procedures = 0
     if count:
         order = np.argsort(instance, kind="stable")
         starts = np.flatnonzero(np.r_[True, np.diff(instance[order]) != 0])
         done = np.maximum.reduceat(finished[order], starts)
         procedure_latency = done - workload.time[measured][order][starts]
+        completed = int(np.minimum.reduceat(answered[order], starts).sum())
+        failed_procedures = int(np.maximum.reduceat(unavailable[order], starts).sum())
 
     rows = [
         ("linkage.queries", float(count)),
@@ -187,12 +319,32 @@ def compute_metrics(result: WorldResult, workload: Workload) -> list[tuple[str, 
         ("procedure.latency_p95", _percentile(procedure_latency, 95)),
         ("citizen.visits", float(visits.sum())),
         ("citizen.hours", float(log.citizen_seconds[measured].sum() / 3600)),
-        ("privacy.unauthorized_attempts", float(no_legal_basis.sum())),
-        ("privacy.unauthorized_blocked", float((no_legal_basis & (outcome == REFUSED)).sum())),
-        ("resilience.failed_queries", float((outcome == UNAVAILABLE).sum())),
+        ("privacy.unauthorized_attempts", float(unlawful.sum())),
+        ("privacy.unauthorized_blocked", float((unlawful & (log.outcome == REFUSED)).sum())),
+        ("privacy.unauthorized_answered", float((unlawful & (log.outcome == ANSWERED)).sum())),
+        ("resilience.failed_queries", float(unavailable.sum())),
+        ("resilience.delayed_queries", float((log.waited[measured] & ~unavailable).sum())),
+        ("resilience.failed_procedures", float(failed_procedures)),
+        ("resilience.records_lost", float(result.records_lost)),
     ]
+    if result.restored_after:
+        restored = np.asarray(result.restored_after) / 3600
+        mean = float(np.nanmean(restored)) if not np.isnan(restored).all() else float("nan")
+        rows.append(("resilience.restore_hours", mean))
+    rows.extend(_cost_metrics(result, completed))
     rows.extend(_load_metrics(result))
     return rows
+
+
+def _cost_metrics(result: WorldResult, completed: int) -> list[tuple[str, float]]:
+    hours = (result.measure_until - result.measure_from) / 3600
+    server_hours = sum(site.servers for site in result.sites) * hours
+    cost = sum(site.servers * site.cost_per_server_hour for site in result.sites) * hours
+    return [
+        ("cost.server_hours", float(server_hours)),
+        ("cost.used_server_hours", sum(site.busy_seconds for site in result.sites) / 3600),
+        ("cost.per_1000_procedures", cost / (completed / 1000) if completed else float("nan")),
+    ]
 
 
 def _load_metrics(result: WorldResult) -> list[tuple[str, float]]:
@@ -204,7 +356,8 @@ def _load_metrics(result: WorldResult) -> list[tuple[str, float]]:
     for metric in ("utilization", "queue_max", "wait_p95"):
         for group, nodes in groups.items():
             if metric == "utilization":
-                capacity = sum(node.servers for node in nodes) * window
+                pools = {id(node.resource): node.resource.capacity for node in nodes}
+                capacity = sum(pools.values()) * window
                 value = sum(node.busy_seconds for node in nodes) / capacity
             elif metric == "queue_max":
                 value = float(max(node.queue_max for node in nodes))
@@ -212,4 +365,9 @@ def _load_metrics(result: WorldResult) -> list[tuple[str, float]]:
                 waits = np.concatenate([np.asarray(node.waits) for node in nodes])
                 value = _percentile(waits, 95)
             rows.append((f"load.{metric}.{group}", float(value)))
+        if metric == "utilization":
+            for site in result.sites:
+                if site.declared:
+                    value = site.busy_seconds / (site.servers * window)
+                    rows.append((f"load.utilization.{site.name}", float(value)))
     return rows

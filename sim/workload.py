@@ -1,7 +1,8 @@
 """Procedures become timestamped queries: who asks whom, about whom, for what, on what basis.
 
 The workload is drawn once per replication and replayed identically for every
-architecture (common random numbers).
+architecture (common random numbers). Insiders' misuse queries
+(``sim.privacy.insiders``) join it, marked ``insider``, from a stream of their own.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import numpy as np
 
 from sim.population.citizens import Population
 from sim.population.registers import Registers
+from sim.privacy.insiders import insider_procedure_names, insider_queries
 from sim.rng import Streams
 from sim.scenario import Scenario
 from sim.scenario.sections import Procedure
@@ -32,6 +34,7 @@ class Workload:
     provider: np.ndarray  # int32 node answering
     item: np.ndarray  # int16 index into item_names
     legal_basis: np.ndarray  # bool
+    insider: np.ndarray  # bool: an insider's misuse (``sim.privacy.insiders``)
     procedure_names: list[str]
     item_names: list[str]
 
@@ -126,6 +129,12 @@ def generate_workload(
             )
             columns["item"].append(np.full(len(times), item_index[need.item], dtype=np.int16))
             columns["legal_basis"].append(np.full(len(times), need.legal_basis))
+            columns["insider"].append(np.zeros(len(times), dtype=bool))
+    misuse = insider_queries(
+        scenario, population, registers, streams.get("insiders"), item_index, next_instance
+    )
+    for key, values in misuse.items():
+        columns[key].append(values)
     arrays = {
         key: np.concatenate(parts) if parts else np.zeros(0)
         for key, parts in columns.items()
@@ -134,6 +143,6 @@ def generate_workload(
     order = np.lexsort((arrays["instance"], arrays["time"])) if len(arrays["time"]) else []
     return Workload(
         **{key: value[order] for key, value in arrays.items()},
-        procedure_names=[p.name for p in scenario.procedures],
+        procedure_names=[p.name for p in scenario.procedures] + insider_procedure_names(scenario),
         item_names=item_names,
     )

@@ -38,7 +38,8 @@ def test_missing_file_is_one_line(capsys):
 
 def test_run_writes_the_run_folder(tmp_path, capsys):
     out = tmp_path / "run"
-    assert main(["run", QUICK, *SMALL, "--replications", "2", "--out", str(out)]) == 0
+    arguments = ["run", QUICK, *SMALL, "--replications", "2", "--out", str(out), "--no-plots"]
+    assert main(arguments) == 0
     printed = capsys.readouterr().out
     assert "linkage.correct_rate" in printed and "flat" in printed
     assert {p.name for p in out.iterdir()} == {
@@ -46,6 +47,9 @@ def test_run_writes_the_run_folder(tmp_path, capsys):
         "scenario.resolved.yaml",
         "metrics.csv",
         "summary.csv",
+        "differences.csv",
+        "timeseries.csv",
+        "latencies.csv",
     }
     metrics = pd.read_csv(out / "metrics.csv")
     assert list(metrics.columns) == [
@@ -75,9 +79,10 @@ def test_run_writes_the_run_folder(tmp_path, capsys):
 
 def test_resolved_scenario_repeats_the_run(tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
-    assert main(["run", QUICK, *SMALL, "--replications", "1", "--out", str(first), "--quiet"]) == 0
+    quiet = ["--quiet", "--no-plots"]
+    assert main(["run", QUICK, *SMALL, "--replications", "1", "--out", str(first), *quiet]) == 0
     resolved = str(first / "scenario.resolved.yaml")
-    assert main(["run", resolved, "--out", str(second), "--quiet"]) == 0
+    assert main(["run", resolved, "--out", str(second), *quiet]) == 0
     assert (first / "metrics.csv").read_bytes() == (second / "metrics.csv").read_bytes()
 
 
@@ -85,7 +90,7 @@ def test_run_refuses_to_overwrite(tmp_path, capsys):
     out = tmp_path / "run"
     out.mkdir()
     (out / "keep.txt").write_text("mine")
-    assert main(["run", QUICK, *SMALL, "--replications", "1", "--out", str(out)]) == 2
+    assert main(["run", QUICK, *SMALL, "--replications", "1", "--out", str(out), "--no-plots"]) == 2
     assert "already holds files" in capsys.readouterr().err
     assert (out / "keep.txt").read_text() == "mine"
 

@@ -18,6 +18,7 @@ import simpy
 from sim.architectures.resolution import Resolution
 
 if TYPE_CHECKING:
+    from sim.architectures.stores import AuditTrail, Holdings
     from sim.population.citizens import Population
     from sim.population.registers import Registers
     from sim.scenario import Scenario
@@ -36,13 +37,25 @@ class WorldView(Protocol):
     workload: Workload
     nodes: list[Node]
 
-    def hop(self) -> simpy.Timeout:
-        """One network hop between two systems (a timeout of one latency draw)."""
+    def hop(self, origin: int | Node, destination: int | Node) -> simpy.Timeout:
+        """One network hop from one system to another (agency node indices or nodes).
+
+        A timeout of the latency of the networks between their sites; raises
+        ``NodeUnavailable`` when a network on the way is down too long.
+        """
 
     def add_node(
-        self, name: str, servers: int, service_time: DurationDistribution, group: str = ""
+        self,
+        name: str,
+        servers: int,
+        service_time: DurationDistribution,
+        group: str = "",
+        staff: bool = False,
     ) -> Node:
-        """A further system (hub, register authority, clerks) with its own queue."""
+        """A further system (hub, register authority) with its own queue, placed on its site.
+
+        ``staff=True`` marks people (clerks): on no site, never reached by a hop.
+        """
 
     def rng(self, *names: str) -> np.random.Generator:
         """A named random stream of this replication."""
@@ -51,9 +64,9 @@ class WorldView(Protocol):
 class Architecture(ABC):
     """One way of identifying citizens across agencies.
 
-    Subclasses set ``name`` (the key used in scenarios) and implement ``enroll``
-    and ``resolve``. Put the class in its own module under ``sim/architectures/``
-    and it is found automatically.
+    Subclasses set ``name`` (the key used in scenarios) and implement ``enroll``,
+    ``resolve``, ``holdings`` and ``audit_trail``. Put the class in its own module
+    under ``sim/architectures/`` and it is found automatically.
     """
 
     name: ClassVar[str]
@@ -76,3 +89,12 @@ class Architecture(ABC):
     @abstractmethod
     def resolve(self, world: WorldView, query: int) -> Generator[simpy.Event, Any, Resolution]:
         """Carry query number ``query`` (a row of ``world.workload``) to its answer."""
+
+    @abstractmethod
+    def holdings(self, world: WorldView) -> Holdings:
+        """What each system stores at the start of the run (after ``enroll``): which
+        identifier namespaces for which persons, as recorded, and who can translate."""
+
+    @abstractmethod
+    def audit_trail(self, world: WorldView) -> AuditTrail:
+        """The access-log entries the run wrote where this architecture logs exchanges."""

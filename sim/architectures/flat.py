@@ -2,9 +2,12 @@
 
 The requester looks up the number in its own record of the citizen and asks the
 provider directly (X-Road style: no central store, each agency keeps its own
-access log). A register entry recorded with someone else's number makes the
-provider answer about that other person: a misdisclosure, found from the
-ground truth by comparing the person answered about with the one asked about.
+access log, which ``audit_trail`` returns). With ``access_control``, the
+provider refuses exchanges (requester, provider, item) that no lawful procedure
+needs, as X-Road access rights per client and service do. A register entry
+recorded with someone else's number makes the provider answer about that other
+person: a misdisclosure, found from the ground truth by comparing the person
+answered about with the one asked about.
 """
 
 from __future__ import annotations
@@ -17,7 +20,16 @@ import simpy
 
 from sim.architectures.base import Architecture, WorldView
 from sim.architectures.resolution import NOT_ANSWERED, NOT_FOUND, REFUSED, Resolution
+from sim.architectures.stores import (
+    AuditTrail,
+    Holdings,
+    agency_tables,
+    carried,
+    holdings_base,
+)
 from sim.scenario.params import FlatParams
+
+NATIONAL_NUMBER = "national-number"
 
 
 class NumberRegister:
@@ -57,12 +69,21 @@ class Flat(Architecture):
                 dict(zip(wrong_persons.tolist(), self._numbers[others].tolist(), strict=True))
             )
         self._agency_of = [node.agency for node in world.registers.nodes]
+        self._lawful = world.scenario.lawful_exchanges()
+        self._access_log: list[tuple[int, float, int]] = []  # (query, time, number asked for)
 
     def record_wrong_number(self, agency: str, person: int, other: int) -> None:
         """Record ``other``'s number on ``person``'s entry at ``agency`` (for experiments)."""
         register = self._registers[agency]
         register.wrong[person] = int(self._numbers[other])
         register.holders_of_wrong[int(self._numbers[other])] = person
+
+    def _owners_of(self, numbers: np.ndarray) -> np.ndarray:
+        """The person each number was issued to (-1: nobody)."""
+        numbers = np.asarray(numbers, dtype=self._numbers.dtype)
+        position = np.searchsorted(self._numbers, numbers, sorter=self._by_number)
+        persons = self._by_number[np.clip(position, 0, len(self._by_number) - 1)]
+        return np.where(self._numbers[persons] == numbers, persons, NOT_ANSWERED)
 
     def _owner_of(self, number: int) -> int:
         """The person the number was issued to (-1: nobody)."""
@@ -97,14 +118,55 @@ class Flat(Architecture):
         citizen = int(workload.citizen[query])
         requester = int(workload.requester[query])
         provider = int(workload.provider[query])
-        number = self._registers[self._agency_of[requester]].recorded_number(citizen, self._numbers)
-        yield world.hop()
-        if self.params.access_control and not workload.legal_basis[query]:
-            yield world.hop()
+        requester_agency = self._agency_of[requester]
+        number = self._registers[requester_agency].recorded_number(citizen, self._numbers)
+        yield world.hop(requester, provider)
+        self._access_log.append((query, world.env.now, number))
+        exchange = (
+            requester_agency,
+            self._agency_of[provider],
+            workload.item_names[workload.item[query]],
+        )
+        if self.params.access_control and exchange not in self._lawful:
+            yield world.hop(provider, requester)
             return Resolution(NOT_ANSWERED, REFUSED)
         yield from world.nodes[provider].serve()
         person = self._lookup(world, provider, number, world.env.now)
-        yield world.hop()
+        yield world.hop(provider, requester)
         if person == NOT_ANSWERED:
             return Resolution(NOT_ANSWERED, NOT_FOUND)
         return Resolution(person)
+
+    def holdings(self, world: WorldView) -> Holdings:
+        """Every agency system stores the national number as registered, errors included."""
+        wrong = {}
+        for agency, register in self._registers.items():
+            numbers = np.fromiter(
+                register.wrong.values(), dtype=np.int64, count=len(register.wrong)
+            )
+            owners = self._owners_of(numbers).tolist()
+            wrong[agency] = dict(zip(register.wrong, owners, strict=True))
+        tables = agency_tables(
+            world, lambda node, persons: {NATIONAL_NUMBER: carried(persons, wrong[node.agency])}
+        )
+        return holdings_base(world, self.name, tables)
+
+    def audit_trail(self, world: WorldView) -> AuditTrail:
+        """Each providing agency's own log of the requests that reached it (X-Road style).
+
+        Citizens see the entries of agencies in ``privacy.detection.data_tracker``.
+        """
+        log = self._access_log
+        query = np.array([row[0] for row in log], dtype=np.int64)
+        numbers = np.array([row[2] for row in log], dtype=np.int64)
+        provider = world.workload.provider[query].astype(np.int64)
+        tracked = set(world.scenario.privacy.detection.data_tracker)
+        visible = np.array([agency in tracked for agency in self._agency_of], dtype=bool)
+        return AuditTrail(
+            [node.name for node in world.registers.nodes],
+            provider,
+            query,
+            np.array([row[1] for row in log], dtype=float),
+            self._owners_of(numbers),
+            visible[provider],
+        )

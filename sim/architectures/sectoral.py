@@ -11,6 +11,10 @@ system with its own queue) for the provider's bPK, encrypted for the provider
 otherwise the query is refused. An entry enrolled with another person's bPK
 makes answers about that person: misdisclosures, counted from the ground truth.
 
+The authority logs every cross-sector request it handles (``audit_trail``); no
+log shows it to the citizen. Its sourcePINs let anyone who holds them derive
+every bPK: ``holdings`` lists the authority as a translator of all sectors.
+
 bPKs are computed on demand, per (person, sector) a query actually needs, and
 cached: a large population costs nothing up front. The vbPK's encryption is
 not computed: its cost is inside the authority's service time, and the
@@ -31,11 +35,21 @@ import simpy
 from sim.architectures.base import Architecture, WorldView
 from sim.architectures.enrolment import draw_wrong_links, entry_for
 from sim.architectures.resolution import NOT_ANSWERED, NOT_FOUND, REFUSED, Resolution
+from sim.architectures.stores import (
+    AuditTrail,
+    Holdings,
+    Table,
+    Translator,
+    agency_tables,
+    carried,
+    holdings_base,
+)
 from sim.scenario import Scenario
 from sim.scenario.params import SectoralParams
 
 BPK_INFIX = "+urn:publicid:gv.at:cdid+"
 REGISTER_AUTHORITY = "register-authority"
+SOURCE_PIN = "source-pin"
 
 
 def derive_bpk(source_pin: str, sector_code: str) -> str:
@@ -116,6 +130,7 @@ class Sectoral(Architecture):
         self._allowed = {(pair.from_sector, pair.to_sector) for pair in params.allowed_cross_sector}
         spec = params.register_authority
         self.authority = world.add_node(REGISTER_AUTHORITY, spec.servers, spec.service_time)
+        self._authority_log: list[tuple[int, float, int]] = []  # (query, time, person named)
 
     def resolve(self, world: WorldView, query: int) -> Generator[simpy.Event, Any, Resolution]:
         workload = world.workload
@@ -125,22 +140,54 @@ class Sectoral(Architecture):
         recorded = self.links[self._agency_of[requester]].linked(citizen)
         bpk = self.numbers.bpk(recorded, self._code_of[requester])
         hops = 2
-        yield world.hop()
-        if self._sector_of[requester] != self._sector_of[provider]:
-            yield from self.authority.serve()
-            if (self._sector_of[requester], self._sector_of[provider]) not in self._allowed:
-                yield world.hop()
-                return Resolution(NOT_ANSWERED, REFUSED, hops=2)
+        cross_sector = self._sector_of[requester] != self._sector_of[provider]
+        authority = self.authority
+        yield world.hop(requester, authority if cross_sector else provider)
+        if cross_sector:
+            yield from authority.serve()
             person = self.numbers.owner(bpk, self._code_of[requester])
+            self._authority_log.append((query, world.env.now, person))
+            if (self._sector_of[requester], self._sector_of[provider]) not in self._allowed:
+                yield world.hop(authority, requester)
+                return Resolution(NOT_ANSWERED, REFUSED, hops=2)
             bpk = self.numbers.bpk(person, self._code_of[provider])  # sent as a vbPK
-            yield world.hop()
-            yield world.hop()
+            yield world.hop(authority, requester)
+            yield world.hop(requester, provider)
             hops = 4
         yield from world.nodes[provider].serve()
         owner = self.numbers.owner(bpk, self._code_of[provider])
         links = self.links[self._agency_of[provider]]
         person = entry_for(world, provider, links, owner, world.env.now)
-        yield world.hop()
+        yield world.hop(provider, requester)
         if person == NOT_ANSWERED:
             return Resolution(NOT_ANSWERED, NOT_FOUND, hops=hops)
         return Resolution(person, hops=hops)
+
+    def holdings(self, world: WorldView) -> Holdings:
+        """Agencies store their sector's bPK as enrolled; the authority the sourcePINs."""
+        codes = {sector.name: sector.code for sector in world.scenario.sectors}
+        tables = agency_tables(
+            world,
+            lambda node, persons: {
+                f"bpk:{codes[node.sector]}": carried(persons, self.links[node.agency].wrong)
+            },
+        )
+        everyone = np.flatnonzero(world.population.born_at <= 0)
+        tables.append(Table(REGISTER_AUTHORITY, -1, everyone, {SOURCE_PIN: everyone}))
+        holdings = holdings_base(world, self.name, tables)
+        bpks = tuple(f"bpk:{code}" for code in dict.fromkeys(codes.values()))
+        holdings.translators.append(Translator(REGISTER_AUTHORITY, bpks, SOURCE_PIN))
+        holdings.central = (REGISTER_AUTHORITY,)
+        return holdings
+
+    def audit_trail(self, world: WorldView) -> AuditTrail:
+        """The authority's log of the cross-sector requests it handled, refused ones too."""
+        log = self._authority_log
+        return AuditTrail(
+            [REGISTER_AUTHORITY],
+            np.zeros(len(log), dtype=np.int64),
+            np.array([row[0] for row in log], dtype=np.int64),
+            np.array([row[1] for row in log], dtype=float),
+            np.array([row[2] for row in log], dtype=np.int64),
+            np.zeros(len(log), dtype=bool),
+        )

@@ -10,6 +10,12 @@ goes to a clerk (a queue of B's clerks). No match means the citizen is asked to
 fetch a paper certificate: a trip, and the procedure waits for it. A wrong
 accepted match sends someone else's data: a misdisclosure, counted from the
 ground truth.
+
+A request without a legal basis that reaches a clerk is refused when the clerk
+asks what it is for (``privacy.insiders.clerk_question_rate``); one matched
+automatically reaches no one. An insider whose request finds no match cannot
+send the citizen for a certificate: it ends unanswered. Nothing is logged
+centrally, so ``audit_trail`` is empty.
 """
 
 from __future__ import annotations
@@ -21,7 +27,8 @@ import numpy as np
 import simpy
 
 from sim.architectures.base import Architecture, WorldView
-from sim.architectures.resolution import ANSWERED, NOT_ANSWERED, Resolution
+from sim.architectures.resolution import ANSWERED, NOT_ANSWERED, NOT_FOUND, REFUSED, Resolution
+from sim.architectures.stores import AuditTrail, Holdings, agency_tables, holdings_base
 from sim.linkage import Matcher
 from sim.population.records import agency_copies, as_records, build_register_copies
 from sim.scenario.params import SeparateParams
@@ -68,11 +75,14 @@ class Separate(Architecture):
                 self.params.clerks,
                 self.params.review_time,
                 group=f"clerks-{node.agency}",
+                staff=True,
             )
         self._review_time = DurationSampler(
             self.params.review_time, world.rng("separate", "review-time")
         )
         self._clerk_rng = world.rng("separate", "clerk-decisions")
+        self._question_rng = world.rng("separate", "clerk-questions")
+        self._question_rate = scenario.privacy.insiders.clerk_question_rate
         world.env.process(self._apply_updates(world.env))
 
     def _apply_updates(self, env: simpy.Environment) -> Generator[simpy.Event, Any, None]:
@@ -104,8 +114,9 @@ class Separate(Architecture):
         workload, env = world.workload, world.env
         citizen = int(workload.citizen[query])
         provider = int(workload.provider[query])
-        record = self._copies[int(workload.requester[query])].get(citizen)
-        yield world.hop()
+        requester = int(workload.requester[query])
+        record = self._copies[requester].get(citizen)
+        yield world.hop(requester, provider)
         matcher = self._matchers[provider]
         result = matcher.match_one(record) if record is not None else None
         node = world.nodes[provider]
@@ -119,11 +130,28 @@ class Separate(Architecture):
         elif result is not None and result.decision == "review":
             clerk_seconds = self._review_time()
             yield from self._clerks[provider].serve(clerk_seconds)
+            if (
+                not workload.legal_basis[query]
+                and self._question_rng.random() < self._question_rate
+            ):
+                yield world.hop(provider, requester)
+                return Resolution(NOT_ANSWERED, REFUSED, clerk_seconds)
             candidates, weights = matcher.score_one(record)
             person = self._clerk_decides(citizen, candidates, weights)
         visits, citizen_seconds = 0, 0.0
+        if person == NOT_ANSWERED and workload.insider[query]:
+            yield world.hop(provider, requester)
+            return Resolution(NOT_ANSWERED, NOT_FOUND, clerk_seconds)
         if person == NOT_ANSWERED:
             yield env.timeout(self.params.visit_delay)
             person, visits, citizen_seconds = citizen, 1, self.params.visit_hours * 3600
-        yield world.hop()
+        yield world.hop(provider, requester)
         return Resolution(person, ANSWERED, clerk_seconds, visits, citizen_seconds)
+
+    def holdings(self, world: WorldView) -> Holdings:
+        """Each agency system stores only its own local number (and the basic four facts)."""
+        tables = agency_tables(world, lambda node, persons: {f"local-number:{node.name}": persons})
+        return holdings_base(world, self.name, tables)
+
+    def audit_trail(self, world: WorldView) -> AuditTrail:
+        return AuditTrail.empty()

@@ -25,6 +25,10 @@ a symbol for a citizen born during the run, or for a mover at their new
 municipality, is issued when a query first needs it, at the cost of one
 lookup at the resident registry (a system with its own queue).
 
+The hub's mapping (every system's symbols of every citizen) and the access
+records are what ``holdings`` and ``audit_trail`` report; the citizen portal
+shows the records of exchanges the hub allowed.
+
 A system's outage affects only queries that pass through it: the intermediate
 server answers from its copy, so an agency's own system being down does not
 stop it providing.
@@ -50,6 +54,14 @@ from sim.architectures.resolution import (
     NodeUnavailable,
     Resolution,
 )
+from sim.architectures.stores import (
+    AuditTrail,
+    Holdings,
+    Table,
+    agency_tables,
+    carried,
+    holdings_base,
+)
 from sim.population.numbers import issue_numbers
 from sim.scenario import Scenario
 from sim.scenario.params import SymbolParams
@@ -61,6 +73,8 @@ HUB = "hub"
 RESIDENT_REGISTRY = "resident-registry"
 PLATFORM = "intermediate-platform"
 SYMBOL_BYTES = 12
+MY_NUMBER = "my-number"
+RESIDENT_CODE = "resident-code"
 
 
 def intermediate_name(system: str) -> str:
@@ -78,6 +92,7 @@ class AccessRecord(NamedTuple):
     item: int  # what (index into the workload's item names)
     citizen: int  # about whom, as the hub resolved the requester's symbol
     allowed: bool  # whether the exchange table allowed it
+    query: int = -1  # the workload row (for the analysis; not shown on the portal)
 
 
 class Symbols:
@@ -175,10 +190,11 @@ class Symbol(Architecture):
         requester_agency = self._agency_of[requester]
         provider_agency = self._agency_of[provider]
         recorded = self.links[requester_agency].linked(citizen)
-        yield world.hop()
-        yield from self.intermediate[requester].serve()
-        yield world.hop()
-        yield from self.hub.serve()
+        own, hub = self.intermediate[requester], self.hub
+        yield world.hop(requester, own)
+        yield from own.serve()
+        yield world.hop(own, hub)
+        yield from hub.serve()
         yield from self._issue_if_needed(world, recorded, requester)
         person = self.symbols.resident(self.symbols.symbol(recorded, requester), requester)
         item = int(workload.item[query])
@@ -192,22 +208,25 @@ class Symbol(Architecture):
                 item,
                 person,
                 allowed,
+                query,
             )
         )
         if not allowed:
-            yield world.hop()
-            yield world.hop()
+            yield world.hop(hub, own)
+            yield world.hop(own, requester)
             return Resolution(NOT_ANSWERED, REFUSED, hops=4)
         yield from self._issue_if_needed(world, person, provider)
         symbol = self.symbols.symbol(person, provider)
-        yield world.hop()
+        theirs = self.intermediate[provider]
+        yield world.hop(hub, theirs)
         answering = world.nodes[provider].service_time()  # reading the copy: the agency's time
-        yield from self.intermediate[provider].serve(answering)
+        yield from theirs.serve(answering)
         owner = self.symbols.resident(symbol, provider)
         links = self.links[provider_agency]
         answer = entry_for(world, provider, links, owner, world.env.now)
-        for _ in range(3):
-            yield world.hop()
+        yield world.hop(theirs, hub)
+        yield world.hop(hub, own)
+        yield world.hop(own, requester)
         if answer == NOT_ANSWERED:
             return Resolution(NOT_ANSWERED, NOT_FOUND, hops=6)
         return Resolution(answer, hops=6)
@@ -236,9 +255,9 @@ class Symbol(Architecture):
         done = world.env.event()
         self._issuing[key] = done
         try:
-            yield world.hop()
+            yield world.hop(self.hub, self.registry)
             yield from self.registry.serve()
-            yield world.hop()
+            yield world.hop(self.registry, self.hub)
         except NodeUnavailable as error:
             del self._issuing[key]
             done.defused = True
@@ -247,3 +266,40 @@ class Symbol(Architecture):
         del self._issuing[key]
         self._issued.add(key)
         done.succeed()
+
+    def holdings(self, world: WorldView) -> Holdings:
+        """Agencies store their own symbol (and, where configured, the My Number) as
+        enrolled; the hub maps every system's symbols to resident codes; the resident
+        registry holds resident codes and My Numbers."""
+        params = self.params
+
+        def stored(node, persons: np.ndarray) -> dict[str, np.ndarray]:
+            owners = carried(persons, self.links[node.agency].wrong)
+            kept = {f"symbol:{node.name}": owners}
+            if params.stores_my_number(node.agency):
+                kept[MY_NUMBER] = owners
+            return kept
+
+        tables = agency_tables(world, stored)
+        for index, node in enumerate(world.registers.nodes):
+            owners = tables[index].identifiers[f"symbol:{node.name}"]
+            mapping = {f"symbol:{node.name}": owners, RESIDENT_CODE: owners}
+            tables.append(Table(HUB, index, tables[index].persons, mapping))
+        everyone = np.flatnonzero(world.population.born_at <= 0)
+        registry = {RESIDENT_CODE: everyone, MY_NUMBER: everyone}
+        tables.append(Table(RESIDENT_REGISTRY, -1, everyone, registry))
+        holdings = holdings_base(world, self.name, tables)
+        holdings.central = (HUB,)
+        return holdings
+
+    def audit_trail(self, world: WorldView) -> AuditTrail:
+        """The hub's access records; the portal shows each citizen the allowed ones."""
+        log = self.access_log
+        return AuditTrail(
+            [HUB],
+            np.zeros(len(log), dtype=np.int64),
+            np.array([record.query for record in log], dtype=np.int64),
+            np.array([record.time for record in log], dtype=float),
+            np.array([record.citizen for record in log], dtype=np.int64),
+            np.array([record.allowed for record in log], dtype=bool),
+        )

@@ -137,7 +137,7 @@ def build_register_copies(
         taken_at = np.maximum(taken_at, population.born_at[persons])
         rng = stream("records", node.name)
         initial.append(agency_copies(population, persons, taken_at, rates, rng))
-    times, nodes, persons = _update_schedule(scenario, population, registers)
+    times, nodes, persons = update_schedule(scenario, population, registers)
     frame = agency_copies(population, persons, times, rates, stream("records", "updates"))
     return RegisterCopies(initial, CopyUpdate(times, nodes, frame))
 
@@ -154,7 +154,7 @@ def _registration_times(
     return np.maximum(rng.uniform(history, 0.0, population.size), birth_seconds)
 
 
-def _update_schedule(
+def update_schedule(
     scenario: Scenario, population: Population, registers: Registers
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """When each node records a new copy: (time, node, person) sorted by time.

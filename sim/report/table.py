@@ -6,6 +6,8 @@ import math
 
 import pandas as pd
 
+from sim.metrics import GLOSSARY
+
 
 def format_value(value: float, unit: str) -> str:
     """A compact, readable number for a metric value in its unit."""
@@ -14,10 +16,24 @@ def format_value(value: float, unit: str) -> str:
     if unit == "share":
         return f"{value * 100:.3g}%" if value else "0%"
     if unit == "s":
-        return f"{value * 1000:.3g} ms" if abs(value) < 1 else f"{value:.3g} s"
+        return seconds(value)
     if abs(value) >= 1000 or float(value).is_integer():
         return f"{value:,.0f}"
     return f"{value:.3g}"
+
+
+def seconds(value: float) -> str:
+    """A duration in its most readable unit: ``56 ms``, ``1.2 s``, ``14 min``, ``3.1 h``."""
+    size = abs(value)
+    if size < 1:
+        return f"{value * 1000:.3g} ms"
+    if size < 120:
+        return f"{value:.3g} s"
+    if size < 7200:
+        return f"{value / 60:.3g} min"
+    if size < 172800:
+        return f"{value / 3600:.3g} h"
+    return f"{value / 86400:.3g} days"
 
 
 def _cell(row: pd.Series) -> str:
@@ -34,6 +50,34 @@ def _cell(row: pd.Series) -> str:
 TERMINAL_HIDDEN = ("load.queue_max.", "load.wait_p95.")
 """Per-node queue metrics left out of the terminal table (they are in summary.csv)."""
 
+_NAMED = {info.name for info in GLOSSARY}
+
+
+def _detail(metric: str) -> bool:
+    """A per-instance figure (``privacy.false_joins.tax+health``) rather than a glossary metric;
+    per-node utilisation is kept."""
+    return metric not in _NAMED and not metric.startswith("load.utilization.")
+
+
+def comparison_cells(
+    summary: pd.DataFrame, hide: tuple[str, ...] = TERMINAL_HIDDEN
+) -> tuple[list[str], list[list[str]]]:
+    """The header (``metric`` and the architectures) and one row of cells per metric."""
+    if hide:
+        hidden = summary["metric"].str.startswith(hide) | summary["metric"].map(_detail)
+        summary = summary[~hidden]
+    cells = summary.assign(cell=summary.apply(_cell, axis=1))
+    wide = cells.pivot_table(
+        index="metric", columns="architecture", values="cell", aggfunc="first", sort=False
+    )
+    architectures = list(dict.fromkeys(summary["architecture"]))
+    wide = wide.reindex(index=list(dict.fromkeys(summary["metric"])), columns=architectures)
+    body = [
+        [metric, *(str(v) if isinstance(v, str) else "-" for v in row)]
+        for metric, row in zip(wide.index, wide.to_numpy(), strict=True)
+    ]
+    return ["metric", *architectures], body
+
 
 def comparison_table(summary: pd.DataFrame, hide: tuple[str, ...] = TERMINAL_HIDDEN) -> str:
     """Render the summary as an aligned text table with 95 % intervals in brackets.
@@ -42,19 +86,7 @@ def comparison_table(summary: pd.DataFrame, hide: tuple[str, ...] = TERMINAL_HID
     """
     if summary.empty:
         return "(no metrics)"
-    hidden = summary["metric"].str.startswith(hide) if hide else False
-    summary = summary[~hidden]
-    cells = summary.assign(cell=summary.apply(_cell, axis=1))
-    wide = cells.pivot_table(
-        index="metric", columns="architecture", values="cell", aggfunc="first", sort=False
-    )
-    architectures = list(dict.fromkeys(summary["architecture"]))
-    wide = wide.reindex(index=list(dict.fromkeys(summary["metric"])), columns=architectures)
-    header = ["metric", *architectures]
-    body = [
-        [metric, *(str(v) if isinstance(v, str) else "-" for v in row)]
-        for metric, row in zip(wide.index, wide.to_numpy(), strict=True)
-    ]
+    header, body = comparison_cells(summary, hide)
     widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
     lines = ["  ".join(text.ljust(width) for text, width in zip(header, widths, strict=True))]
     lines.append("  ".join("-" * width for width in widths))
@@ -63,5 +95,8 @@ def comparison_table(summary: pd.DataFrame, hide: tuple[str, ...] = TERMINAL_HID
     replications = int(summary["n"].max())
     lines.append(f"(mean over {replications} replications; [95% interval] where they differ)")
     if hide:
-        lines.append("(queue lengths and waits per node: summary.csv in the results folder)")
+        lines.append(
+            "(queue lengths and waits per node, and per-compromise privacy figures: summary.csv "
+            "in the results folder)"
+        )
     return "\n".join(lines)

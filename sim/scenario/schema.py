@@ -6,9 +6,10 @@ import hashlib
 import json
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from sim.scenario.base import StrictModel
+from sim.scenario.hosting import Disaster, Hosting, hosting_problems
 from sim.scenario.params import (
     ARCHITECTURE_PARAMS,
     FlatParams,
@@ -16,6 +17,7 @@ from sim.scenario.params import (
     SeparateParams,
     SymbolParams,
 )
+from sim.scenario.privacy import Privacy
 from sim.scenario.sections import (
     Agency,
     Network,
@@ -45,6 +47,16 @@ class Scenario(StrictModel):
         min_length=1,
         description="architectures to run, from: " + ", ".join(ARCHITECTURE_PARAMS),
     )
+    timeseries_interval: Duration = Field(
+        "15 min",
+        description="how often every system's queue and busy servers are sampled for "
+        "timeseries.csv, e.g. '15 min'",
+    )
+    sweep: dict[str, list[Any]] = Field(
+        default_factory=dict,
+        description="the grid `idsim sweep` runs: a key as in --set and the list of its values, "
+        "e.g. {population.size: [5000, 20000]}; every combination is one point",
+    )
     population: Population = Field(description="the synthetic citizens")
     sectors: list[Sector] = Field(min_length=1, description="sectors of government")
     agencies: list[Agency] = Field(min_length=1, description="agencies and their systems")
@@ -73,6 +85,31 @@ class Scenario(StrictModel):
         description="longest a query waits for a system that is down; beyond it the query "
         "fails as unavailable",
     )
+    privacy: Privacy = Field(
+        default_factory=Privacy,
+        description="leaked data an attacker joins; insider misuse and its detection",
+    )
+    hosting: Hosting = Field(
+        default_factory=Hosting, description="where the systems run, and what it costs"
+    )
+    disasters: list[Disaster] = Field(
+        default_factory=list, description="disasters that destroy a site during the run"
+    )
+
+    @field_validator("timeseries_interval")
+    @classmethod
+    def _positive_interval(cls, seconds: float) -> float:
+        if seconds <= 0:
+            raise ValueError("expected a positive duration, e.g. '15 min'")
+        return seconds
+
+    @field_validator("sweep")
+    @classmethod
+    def _values_to_sweep(cls, grid: dict[str, list[Any]]) -> dict[str, list[Any]]:
+        empty = [key for key, values in grid.items() if not values]
+        if empty:
+            raise ValueError(f"give at least one value for {', '.join(empty)}")
+        return grid
 
     @model_validator(mode="before")
     @classmethod
@@ -140,10 +177,30 @@ class Scenario(StrictModel):
 
     @model_validator(mode="after")
     def _check_architecture_references(self) -> Scenario:
-        problems = [*self.sectoral.problems(self), *self.symbol.problems(self)]
+        problems = [
+            *self.sectoral.problems(self),
+            *self.symbol.problems(self),
+            *self.privacy.problems(self),
+        ]
         if problems:
             raise CrossReferenceError(problems)
         return self
+
+    @model_validator(mode="after")
+    def _check_hosting_references(self) -> Scenario:
+        problems = hosting_problems(self)
+        if problems:
+            raise CrossReferenceError(problems)
+        return self
+
+    def lawful_exchanges(self) -> set[tuple[str, str, str]]:
+        """The (requester, provider, item) exchanges some procedure needs with a legal basis."""
+        return {
+            (procedure.requester, need.provider, need.item)
+            for procedure in self.procedures
+            for need in procedure.needs
+            if need.legal_basis
+        }
 
     def agency(self, name: str) -> Agency:
         """The agency spec named ``name``."""

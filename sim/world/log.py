@@ -19,6 +19,7 @@ class QueryLog:
         self.citizen_seconds = np.zeros(size)
         self.hops = np.zeros(size, dtype=np.int16)
         self.finished = np.zeros(size, dtype=bool)
+        self.waited = np.zeros(size, dtype=bool)  # waited for a system or network that was down
 
     def record(self, query: int, now: float, resolution: Resolution) -> None:
         self.answered_at[query] = now

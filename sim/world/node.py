@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING
 
 import numpy as np
 import simpy
 
 from sim.architectures.resolution import NodeUnavailable
 from sim.scenario.distributions import DurationDistribution
+
+if TYPE_CHECKING:
+    from sim.world.site import Site
 
 _BATCH = 4096
 
@@ -38,6 +42,10 @@ class Node:
     the head of the queue, while the node is down waits until it is back up, or
     raises ``NodeUnavailable`` at once when that would take longer than
     ``max_wait``. A service already under way when an outage begins completes.
+
+    A node on a pooled site serves on the site's servers (``servers`` is then
+    the pool's size) and keeps its own statistics; its busy time also counts
+    towards its site's.
     """
 
     def __init__(
@@ -49,13 +57,18 @@ class Node:
         service_time: DurationSampler,
         measure_from: float,
         measure_until: float = float("inf"),
+        site: Site | None = None,
     ):
         self.env = env
         self.name = name
         self.group = group
-        self.servers = servers
+        self.site = site
+        if site is not None and site.pool is not None:
+            self.resource = site.pool
+        else:
+            self.resource = simpy.Resource(env, capacity=servers)
+        self.servers = self.resource.capacity
         self.service_time = service_time
-        self.resource = simpy.Resource(env, capacity=servers)
         self.measure_from = measure_from
         self.measure_until = measure_until
         self.busy_seconds = 0.0
@@ -63,12 +76,23 @@ class Node:
         self.waits: list[float] = []
         self.served = 0
         self._last_change = measure_from
+        self._area = 0.0  # busy server-seconds since time 0, for the time series
+        self._area_since = 0.0
         self._busy_now = 0
         self.down: list[tuple[float, float]] = []
         self.max_wait = float("inf")
+        self.on_wait: Callable[[], None] | None = None
 
-    def set_outages(self, windows: list[tuple[float, float]], max_wait: float) -> None:
-        """Down windows ``(start, end)`` in seconds, and the longest a request waits for one."""
+    def set_outages(
+        self,
+        windows: list[tuple[float, float]],
+        max_wait: float,
+        on_wait: Callable[[], None] | None = None,
+    ) -> None:
+        """Down windows ``(start, end)`` in seconds, and the longest a request waits for one.
+
+        ``on_wait`` is called whenever a request starts waiting for the node to be up.
+        """
         merged: list[tuple[float, float]] = []
         for start, end in sorted(windows):
             if merged and start <= merged[-1][1]:
@@ -77,6 +101,7 @@ class Node:
                 merged.append((start, end))
         self.down = merged
         self.max_wait = max_wait
+        self.on_wait = on_wait
 
     def up_at(self, now: float) -> float:
         """When the node is next up: ``now`` unless ``now`` falls in a down window."""
@@ -90,6 +115,8 @@ class Node:
         if up_at > self.env.now:
             if up_at - self.env.now > self.max_wait:
                 raise NodeUnavailable(self.name, up_at)
+            if self.on_wait is not None:
+                self.on_wait()
             yield self.env.timeout(up_at - self.env.now)
 
     def _account(self, delta_busy: int) -> None:
@@ -97,7 +124,11 @@ class Node:
         if now > self._last_change:
             self.busy_seconds += self._busy_now * (now - self._last_change)
             self._last_change = now
+        self._area += self._busy_now * (self.env.now - self._area_since)
+        self._area_since = self.env.now
         self._busy_now += delta_busy
+        if self.site is not None:
+            self.site.account(delta_busy)
 
     def serve(self, duration: float | None = None) -> Generator[simpy.Event, object, float]:
         """Queue for a server, hold it for one service, and return the time spent waiting.
@@ -124,6 +155,15 @@ class Node:
             self.waits.append(wait)
             self.served += 1
         return wait
+
+    @property
+    def busy_servers(self) -> int:
+        """Servers of this node busy right now."""
+        return self._busy_now
+
+    def busy_area(self) -> float:
+        """Busy server-seconds from time 0 until now (unlike ``busy_seconds``, not clipped)."""
+        return self._area + self._busy_now * (self.env.now - self._area_since)
 
     def finish(self) -> None:
         """Close the busy-time integral at the end of the run."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import simpy
@@ -16,8 +16,13 @@ from sim.rng import Streams
 from sim.scenario import Scenario, ScenarioError
 from sim.scenario.distributions import DurationDistribution
 from sim.workload import Workload
+from sim.world.failures import check_system_names, down_time
 from sim.world.log import QueryLog
+from sim.world.losses import records_lost
+from sim.world.network import Router
 from sim.world.node import DurationSampler, Node
+from sim.world.site import Placement, Site
+from sim.world.timeseries import LoadSampler, LoadSeries
 
 
 @dataclass
@@ -30,6 +35,9 @@ class WorldResult:
     measure_from: float
     measure_until: float
     node_sectors: np.ndarray  # the sector of each agency node, by node index (as in the workload)
+    sites: list[Site] = field(default_factory=list)  # every site with a system on it
+    records_lost: int = 0  # register entries destroyed by disasters
+    restored_after: list[float] = field(default_factory=list)  # per strike, seconds (NaN: never)
 
 
 class World:
@@ -50,12 +58,23 @@ class World:
         self.registers = registers
         self.workload = workload
         self._streams = streams
-        self._outages = _outage_windows(scenario, registers)
+        self._placement = Placement(self.env, scenario)
+        check_system_names(scenario, registers, self._placement.hosted_names())
+        self._down = down_time(scenario, streams.get)
+        for site in self._placement.sites:
+            site.set_down(self._down.sites.get(site.name, []))
+        self._outage_waiters: set[simpy.Process] = set()
+        self._router = Router(
+            scenario,
+            streams.get,
+            self._down.networks,
+            scenario.max_wait_for_outage,
+            self._note_outage_wait,
+        )
         self.nodes: list[Node] = []
         for node in registers.nodes:
             spec = scenario.agency(node.agency)
             self.add_node(node.name, spec.servers, spec.service_time, group=node.agency)
-        self._latency = DurationSampler(scenario.network.latency, streams.get("network"))
         self.log = QueryLog(len(workload))
         self.architecture = _make_architecture(scenario, architecture)
         self._enrolled = False
@@ -64,29 +83,52 @@ class World:
         """A named random stream of this replication (same names, same numbers)."""
         return self._streams.get(*names)
 
-    def hop(self) -> simpy.Timeout:
-        """One network hop: a timeout of one latency draw."""
-        return self.env.timeout(self._latency())
+    def hop(self, origin: int | Node, destination: int | Node) -> simpy.Timeout:
+        """One network hop between two systems (node indices or nodes), over their sites' networks.
+
+        Raises:
+            NodeUnavailable: a network on the way is down for longer than a query waits.
+        """
+        nodes = self.nodes
+        source = origin.site if isinstance(origin, Node) else nodes[origin].site
+        target = destination.site if isinstance(destination, Node) else nodes[destination].site
+        return self.env.timeout(self._router.delay(source, target, self.env.now))
 
     def add_node(
-        self, name: str, servers: int, service_time: DurationDistribution, group: str = ""
+        self,
+        name: str,
+        servers: int,
+        service_time: DurationDistribution,
+        group: str = "",
+        staff: bool = False,
     ) -> Node:
-        """Add a system with its own servers, queue and service-time stream."""
+        """Add a system with its servers (its own, or its site's pool), queue and service times.
+
+        ``staff`` marks people rather than servers (clerks): on no site, never reached by a hop.
+        """
+        group = group or name
         sampler = DurationSampler(service_time, self._streams.get("service", name))
+        site = None if staff else self._placement.place(name, group)
         node = Node(
             self.env,
             name,
-            group or name,
+            group,
             servers,
             sampler,
             self.scenario.warmup,
             self.scenario.duration,
+            site=site,
         )
-        windows = self._outages.get(name, []) + self._outages.get(group, [])
+        if site is not None:
+            site.admit(node)
+        windows = self._down.for_system(name, group, site.name if site else None)
         if windows:
-            node.set_outages(windows, self.scenario.max_wait_for_outage)
+            node.set_outages(windows, self.scenario.max_wait_for_outage, self._note_outage_wait)
         self.nodes.append(node)
         return node
+
+    def _note_outage_wait(self) -> None:
+        self._outage_waiters.add(self.env.active_process)
 
     def enroll(self) -> None:
         """Let the architecture give every agency its identifiers (once)."""
@@ -97,10 +139,19 @@ class World:
     def run(self) -> WorldResult:
         """Enrol, replay the workload, drain the queues, and return what happened."""
         self.enroll()
+        for strike in self._down.strikes:
+            self._placement.declared(strike.site).await_restore(strike.at, strike.restored_at)
         self.env.process(self._replay())
+        sampler = LoadSampler(self.nodes, self.scenario.timeseries_interval, self.scenario.duration)
+        self.load_series: LoadSeries = sampler.series
+        self.env.process(sampler.process(self.env))
         self.env.run()
         for node in self.nodes:
             node.finish()
+        sites = [site for site in self._placement.sites if site.tenants]
+        for site in sites:
+            site.finish()
+        agency_sites = [self.nodes[i].site.name for i in range(len(self.registers.nodes))]
         return WorldResult(
             self.architecture.name,
             self.log,
@@ -108,6 +159,11 @@ class World:
             self.scenario.warmup,
             self.scenario.duration,
             np.array([node.sector for node in self.registers.nodes], dtype=object),
+            sites,
+            records_lost(
+                self.scenario, self.population, self.registers, self._down.strikes, agency_sites
+            ),
+            [after for site in sites for after in site.restored_after],
         )
 
     def _replay(self) -> Generator[simpy.Event, object, None]:
@@ -122,6 +178,11 @@ class World:
             resolution = yield from self.architecture.resolve(self, query)
         except NodeUnavailable:
             resolution = Resolution(NOT_ANSWERED, UNAVAILABLE)
+        if self._outage_waiters:
+            process = self.env.active_process
+            if process in self._outage_waiters:
+                self._outage_waiters.discard(process)
+                self.log.waited[query] = True
         self.log.record(query, self.env.now, resolution)
 
 
@@ -134,27 +195,3 @@ def _make_architecture(scenario: Scenario, name: str) -> Architecture:
             f"(available: {', '.join(classes)})",
         )
     return classes[name](getattr(scenario, name))
-
-
-def _outage_windows(
-    scenario: Scenario, registers: Registers
-) -> dict[str, list[tuple[float, float]]]:
-    """Down windows by node or group name; an unknown name is a ScenarioError."""
-    agencies = [agency.name for agency in scenario.agencies]
-    systems = sorted(set().union(*(cls.system_names(scenario) for cls in available().values())))
-    known = {*agencies, *systems, *(node.name for node in registers.nodes)}
-    windows: dict[str, list[tuple[float, float]]] = {}
-    for index, outage in enumerate(scenario.outages):
-        if outage.node not in known:
-            listed = ", ".join(systems[:12])
-            if len(systems) > 12:
-                listed += f" and {len(systems) - 12} more"
-            raise ScenarioError.single(
-                "scenario",
-                f"unknown node {outage.node!r} (expected an agency or one of its offices: "
-                f"{', '.join(agencies)}; or a central system: {listed})",
-                f"outages.{index}.node",
-            )
-        end = outage.start + outage.duration
-        windows.setdefault(outage.node, []).append((outage.start, end))
-    return windows

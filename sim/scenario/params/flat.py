@@ -18,5 +18,7 @@ class FlatParams(StrictModel):
         "(default 0.010 %, Japan's 2023 review of My Number links)",
     )
     access_control: bool = Field(
-        False, description="agencies refuse queries that have no legal basis"
+        False,
+        description="providers refuse exchanges (requester, provider, item) that no procedure "
+        "needs with a legal basis (X-Road style access rights per client and service)",
     )

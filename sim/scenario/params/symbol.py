@@ -102,12 +102,7 @@ class SymbolParams(StrictModel):
         """The (requester, provider, item) exchanges the hub allows."""
         if self.exchange_table is not None:
             return {(rule.requester, rule.provider, rule.item) for rule in self.exchange_table}
-        return {
-            (procedure.requester, need.provider, need.item)
-            for procedure in scenario.procedures
-            for need in procedure.needs
-            if need.legal_basis
-        }
+        return scenario.lawful_exchanges()
 
     def problems(self, scenario: Any) -> Problems:
         """Agency and item names that the scenario does not define, with their key paths."""

@@ -1,0 +1,179 @@
+"""Hosting sites at run time: where each system runs, pooled servers, busy time, restores."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import simpy
+
+from sim.scenario import Scenario, ScenarioError
+from sim.scenario.sections import DEFAULT_NETWORK
+
+if TYPE_CHECKING:
+    from sim.world.node import Node
+
+
+class Site:
+    """A place where systems run: declared in ``hosting.sites``, or one system's own premises.
+
+    On a pooled site (``servers`` given) every system placed there queues for the
+    site's servers; otherwise each system brings its own. Busy server time is
+    integrated over the measured window for the site's utilisation and cost.
+
+    Attributes:
+        servers: servers provisioned here (the pool, or the sum of its systems' own).
+        busy_seconds: busy server-seconds within the measured window.
+        down: windows in which the whole site is down (site outages, disasters).
+        restored_after: per disaster that struck the site, seconds until one of its
+            systems served, sent or received again (NaN if not before the run ended).
+    """
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        name: str,
+        *,
+        network: str = DEFAULT_NETWORK,
+        cost_per_server_hour: float = 1.0,
+        pooled_servers: int | None = None,
+        declared: bool = False,
+        measure_from: float = 0.0,
+        measure_until: float = math.inf,
+    ):
+        self.env = env
+        self.name = name
+        self.network = network
+        self.cost_per_server_hour = cost_per_server_hour
+        self.declared = declared
+        self.pool = simpy.Resource(env, capacity=pooled_servers) if pooled_servers else None
+        self.servers = pooled_servers or 0
+        self.tenants: list[Node] = []
+        self.measure_from = measure_from
+        self.measure_until = measure_until
+        self.busy_seconds = 0.0
+        self._busy_now = 0
+        self._last_change = measure_from
+        self.down: list[tuple[float, float]] = []
+        self._pending_restores: list[tuple[float, float, int]] = []
+        self.restored_after: list[float] = []
+
+    def set_down(self, windows: list[tuple[float, float]]) -> None:
+        """Windows ``(start, end)``, merged, in which the whole site is down."""
+        self.down = windows
+
+    def up_at(self, now: float) -> float:
+        """When the site is next up: ``now`` unless it is down then."""
+        for start, end in self.down:
+            if start <= now < end:
+                return end
+        return now
+
+    def admit(self, node: Node) -> None:
+        """Place a system here; a system with servers of its own adds them to the site's."""
+        self.tenants.append(node)
+        if self.pool is None:
+            self.servers += node.servers
+
+    def account(self, delta_busy: int) -> None:
+        """A server of one of the site's systems became busy (+1) or free (-1)."""
+        now = self.env.now
+        clipped = min(now, self.measure_until)
+        if clipped > self._last_change:
+            self.busy_seconds += self._busy_now * (clipped - self._last_change)
+            self._last_change = clipped
+        self._busy_now += delta_busy
+        if delta_busy > 0 and self._pending_restores:
+            self.note_activity(now)
+
+    def await_restore(self, struck_at: float, restored_at: float) -> None:
+        """Watch for the first activity after a disaster (at ``struck_at``) is over."""
+        self._pending_restores.append((restored_at, struck_at, len(self.restored_after)))
+        self._pending_restores.sort()
+        self.restored_after.append(math.nan)
+
+    def note_activity(self, now: float) -> None:
+        """A system of the site serves, sends or receives at ``now`` (ends a restore).
+
+        Activity after the end of the run (``measure_until``) is not counted.
+        """
+        if now > self.measure_until:
+            return
+        while self._pending_restores and self._pending_restores[0][0] <= now:
+            _, struck_at, slot = self._pending_restores.pop(0)
+            self.restored_after[slot] = now - struck_at
+
+    def finish(self) -> None:
+        """Close the busy-time integral at the end of the run."""
+        self.account(0)
+
+
+class Placement:
+    """Which site each system runs on: the site that names it (or its agency) in ``hosts``.
+
+    A site naming a system itself (``city-2``) wins over one naming its group
+    (``city``). A system on no declared site gets a site of its own, on the
+    default network, with its own servers.
+    """
+
+    def __init__(self, env: simpy.Environment, scenario: Scenario):
+        self._env = env
+        self._scenario = scenario
+        self.sites: list[Site] = []
+        self._host_of: dict[str, Site] = {}
+        for index, spec in enumerate(scenario.hosting.sites):
+            site = self._new_site(
+                spec.name, spec.network, spec.cost_per_server_hour, spec.servers, declared=True
+            )
+            for position, hosted in enumerate(spec.hosts):
+                if hosted in self._host_of:
+                    raise ScenarioError.single(
+                        "scenario",
+                        f"{hosted!r} is already placed on site {self._host_of[hosted].name!r}; "
+                        "a system runs on one site",
+                        f"hosting.sites.{index}.hosts.{position}",
+                    )
+                self._host_of[hosted] = site
+
+    def hosted_names(self) -> list[tuple[str, str]]:
+        """Every name in a site's ``hosts``, with its key path (for checking the names)."""
+        return [
+            (hosted, f"hosting.sites.{index}.hosts.{position}")
+            for index, spec in enumerate(self._scenario.hosting.sites)
+            for position, hosted in enumerate(spec.hosts)
+        ]
+
+    def place(self, name: str, group: str) -> Site:
+        """The site a system named ``name`` (of group ``group``) runs on."""
+        site = self._host_of.get(name)
+        if site is None:
+            site = self._host_of.get(group)
+        if site is None:
+            cost = self._scenario.hosting.on_premise_cost_per_server_hour
+            site = self._new_site(name, DEFAULT_NETWORK, cost)
+        return site
+
+    def declared(self, name: str) -> Site:
+        """The declared site named ``name``."""
+        return next(site for site in self.sites if site.declared and site.name == name)
+
+    def _new_site(
+        self,
+        name: str,
+        network: str,
+        cost_per_server_hour: float,
+        pooled_servers: int | None = None,
+        declared: bool = False,
+    ) -> Site:
+        site = Site(
+            self._env,
+            name,
+            network=network,
+            cost_per_server_hour=cost_per_server_hour,
+            pooled_servers=pooled_servers,
+            declared=declared,
+            measure_from=self._scenario.warmup,
+            measure_until=self._scenario.duration,
+        )
+        self.sites.append(site)
+        return site
