@@ -2,7 +2,9 @@
 
 The requester looks up the number in its own record of the citizen and asks the
 provider directly (X-Road style: no central store, each agency keeps its own
-access log, which ``audit_trail`` returns). With ``access_control``, the
+access log, which ``audit_trail`` returns), or, with ``directory_hub``, through
+a hub that checks the reference directory of who holds whom before forwarding
+(Belgium's Crossroads Bank for Social Security). With ``access_control``, the
 provider refuses exchanges (requester, provider, item) that no lawful procedure
 needs, as X-Road access rights per client and service do. A register entry
 recorded with someone else's number makes the provider answer about that other
@@ -23,13 +25,16 @@ from sim.architectures.resolution import NOT_ANSWERED, NOT_FOUND, REFUSED, Resol
 from sim.architectures.stores import (
     AuditTrail,
     Holdings,
+    Table,
     agency_tables,
     carried,
     holdings_base,
 )
+from sim.scenario import Scenario
 from sim.scenario.params import FlatParams
 
 NATIONAL_NUMBER = "national-number"
+HUB = "hub"
 
 
 class NumberRegister:
@@ -71,6 +76,12 @@ class Flat(Architecture):
         self._agency_of = [node.agency for node in world.registers.nodes]
         self._lawful = world.scenario.lawful_exchanges()
         self._access_log: list[tuple[int, float, int]] = []  # (query, time, number asked for)
+        hub = self.params.directory_hub
+        self._hub = world.add_node(HUB, hub.servers, hub.service_time) if hub else None
+
+    @classmethod
+    def system_names(cls, scenario: Scenario) -> set[str]:
+        return {HUB} if scenario.flat.directory_hub is not None else set()
 
     def record_wrong_number(self, agency: str, person: int, other: int) -> None:
         """Record ``other``'s number on ``person``'s entry at ``agency`` (for experiments)."""
@@ -120,14 +131,17 @@ class Flat(Architecture):
         provider = int(workload.provider[query])
         requester_agency = self._agency_of[requester]
         number = self._registers[requester_agency].recorded_number(citizen, self._numbers)
-        yield world.hop(requester, provider)
-        self._access_log.append((query, world.env.now, number))
         exchange = (
             requester_agency,
             self._agency_of[provider],
             workload.item_names[workload.item[query]],
         )
-        if self.params.access_control and exchange not in self._lawful:
+        refused = self.params.access_control and exchange not in self._lawful
+        if self._hub is not None:
+            return (yield from self._through_hub(world, query, number, refused))
+        yield world.hop(requester, provider)
+        self._access_log.append((query, world.env.now, number))
+        if refused:
             yield world.hop(provider, requester)
             return Resolution(NOT_ANSWERED, REFUSED)
         yield from world.nodes[provider].serve()
@@ -137,8 +151,33 @@ class Flat(Architecture):
             return Resolution(NOT_ANSWERED, NOT_FOUND)
         return Resolution(person)
 
+    def _through_hub(
+        self, world: WorldView, query: int, number: int, refused: bool
+    ) -> Generator[simpy.Event, Any, Resolution]:
+        """Requester → hub (authorisation, reference directory) → provider → hub → requester.
+
+        The hub forwards only to a provider its directory lists as holding the
+        number; otherwise it answers "not found" itself, sparing the provider.
+        """
+        requester = int(world.workload.requester[query])
+        provider = int(world.workload.provider[query])
+        hub = self._hub
+        yield world.hop(requester, hub)
+        yield from hub.serve()
+        self._access_log.append((query, world.env.now, number))
+        person = self._lookup(world, provider, number, world.env.now)
+        if refused or person == NOT_ANSWERED:
+            yield world.hop(hub, requester)
+            return Resolution(NOT_ANSWERED, REFUSED if refused else NOT_FOUND, hops=2)
+        yield world.hop(hub, provider)
+        yield from world.nodes[provider].serve()
+        yield world.hop(provider, hub)
+        yield world.hop(hub, requester)
+        return Resolution(person, hops=4)
+
     def holdings(self, world: WorldView) -> Holdings:
-        """Every agency system stores the national number as registered, errors included."""
+        """Every agency system stores the national number as registered, errors included;
+        a directory hub lists every system's numbers."""
         wrong = {}
         for agency, register in self._registers.items():
             numbers = np.fromiter(
@@ -149,7 +188,15 @@ class Flat(Architecture):
         tables = agency_tables(
             world, lambda node, persons: {NATIONAL_NUMBER: carried(persons, wrong[node.agency])}
         )
-        return holdings_base(world, self.name, tables)
+        if self._hub is None:
+            return holdings_base(world, self.name, tables)
+        for index in range(len(world.registers.nodes)):
+            # The reference directory: which agency system holds which number.
+            entries = tables[index]
+            tables.append(Table(HUB, index, entries.persons, dict(entries.identifiers)))
+        holdings = holdings_base(world, self.name, tables)
+        holdings.central = (HUB,)
+        return holdings
 
     def audit_trail(self, world: WorldView) -> AuditTrail:
         """Each providing agency's own log of the requests that reached it (X-Road style).

@@ -5,6 +5,18 @@ from __future__ import annotations
 from pydantic import Field
 
 from sim.scenario.base import StrictModel
+from sim.scenario.distributions import DurationDistribution
+from sim.scenario.params.shared import servers_field, service_time_field
+
+
+class DirectoryHub(StrictModel):
+    """A hub with a reference directory between agencies (Belgium's Crossroads Bank).
+
+    Assumed capacity: 8 servers, 10 ms per request.
+    """
+
+    servers: int = servers_field(8)
+    service_time: DurationDistribution = service_time_field("10 ms")
 
 
 class FlatParams(StrictModel):
@@ -21,4 +33,10 @@ class FlatParams(StrictModel):
         False,
         description="providers refuse exchanges (requester, provider, item) that no procedure "
         "needs with a legal basis (X-Road style access rights per client and service)",
+    )
+    directory_hub: DirectoryHub | None = Field(
+        None,
+        description="route every query through a hub that keeps a reference directory of "
+        "which agency holds whom and forwards only to an agency that does (Belgium's "
+        "Crossroads Bank); default: agencies query each other directly (X-Road)",
     )
