@@ -42,6 +42,20 @@ class Workload:
         return len(self.time)
 
 
+COLUMN_TYPES = {
+    "time": np.float64,
+    "procedure": np.int16,
+    "instance": np.int64,
+    "citizen": np.int64,
+    "requester": np.int32,
+    "provider": np.int32,
+    "item": np.int16,
+    "legal_basis": bool,
+    "insider": bool,
+}
+"""The type of every per-query column of a Workload."""
+
+
 def arrival_times(
     procedure: Procedure, daily_rate: float, duration: float, rng: np.random.Generator
 ) -> np.ndarray:
@@ -136,11 +150,12 @@ def generate_workload(
     for key, values in misuse.items():
         columns[key].append(values)
     arrays = {
-        key: np.concatenate(parts) if parts else np.zeros(0)
-        for key, parts in columns.items()
-        if key not in ("procedure_names", "item_names")
+        key: np.concatenate(columns[key]).astype(kind, copy=False)
+        if columns[key]
+        else np.zeros(0, dtype=kind)
+        for key, kind in COLUMN_TYPES.items()
     }
-    order = np.lexsort((arrays["instance"], arrays["time"])) if len(arrays["time"]) else []
+    order = np.lexsort((arrays["instance"], arrays["time"]))
     return Workload(
         **{key: value[order] for key, value in arrays.items()},
         procedure_names=[p.name for p in scenario.procedures] + insider_procedure_names(scenario),

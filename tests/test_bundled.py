@@ -17,8 +17,10 @@ def test_bundled_scenario_runs_small(path):
     scenario = load_scenario(path, ["population.size=800", "replications=2"])
     result = run(scenario)
     assert set(result.metrics["architecture"]) == set(scenario.architectures)
-    correct = result.summary.query("metric == 'linkage.correct_rate'")["mean"]
-    assert (correct > 0).all()
+    summary = result.summary.set_index(["metric", "architecture"])["mean"]
+    for architecture in scenario.architectures:
+        if summary["linkage.queries", architecture] > 0:
+            assert summary["linkage.correct_rate", architecture] > 0
 
 
 @pytest.mark.parametrize("page", sorted(docs.PAGES))
