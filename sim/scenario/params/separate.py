@@ -27,7 +27,7 @@ class SeparateParams(StrictModel):
         description="match weight below which a match is rejected; in between a clerk decides",
     )
     search_time_per_candidate: Duration = Field(
-        "2 ms",
+        "0.1 ms",
         description="system time to compare the incoming record with one candidate of its "
         "blocks, added to the provider's service time (assumption)",
     )
