@@ -41,6 +41,10 @@ class Workload:
     def __len__(self) -> int:
         return len(self.time)
 
+    def parties(self, query: int) -> tuple[int, int, int]:
+        """The citizen a query is about, the node asking and the node answering."""
+        return int(self.citizen[query]), int(self.requester[query]), int(self.provider[query])
+
 
 COLUMN_TYPES = {
     "time": np.float64,

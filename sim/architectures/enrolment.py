@@ -1,8 +1,9 @@
 """Register entries enrolled with another person's identifier, and finding entries by it.
 
-Shared by the architectures whose agencies store a derived identifier (sectoral,
-symbol): at enrolment, an entry is linked to the wrong person at the scenario's
-rate (the wrong number typed in), so it carries that person's identifier. The
+Shared by every architecture whose agencies store an identifier (flat's national
+number, sectoral's bPK, symbol's symbol): at enrolment, an entry is linked to the
+wrong person at the scenario's rate (the wrong number typed in), so it carries
+that person's identifier. The
 errors are drawn sparsely, one dict per agency, never as a population-sized
 table of identifiers.
 """
@@ -13,6 +14,7 @@ import numpy as np
 
 from sim.architectures.base import WorldView
 from sim.architectures.resolution import NOT_ANSWERED
+from sim.population.registers import holds_one
 
 
 class WrongLinks:
@@ -64,6 +66,6 @@ def entry_for(world: WorldView, node: int, links: WrongLinks, owner: int, now: f
     for person in (links.carrier.get(owner), owner):
         if person is None or person < 0 or (person == owner and owner in links.wrong):
             continue
-        if world.registers.holds(node, np.array([person]), np.array([now]), world.population)[0]:
+        if holds_one(world.registers, node, person, now, world.population):
             return person
     return NOT_ANSWERED

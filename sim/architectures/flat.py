@@ -21,6 +21,7 @@ import numpy as np
 import simpy
 
 from sim.architectures.base import Architecture, WorldView
+from sim.architectures.enrolment import draw_wrong_links, entry_for
 from sim.architectures.resolution import NOT_ANSWERED, NOT_FOUND, REFUSED, Resolution
 from sim.architectures.stores import (
     AuditTrail,
@@ -37,17 +38,6 @@ NATIONAL_NUMBER = "national-number"
 HUB = "hub"
 
 
-class NumberRegister:
-    """Recorded national numbers of one agency: the true number, except for recorded errors."""
-
-    def __init__(self, wrong: dict[int, int]):
-        self.wrong = wrong  # person -> number recorded instead of theirs
-        self.holders_of_wrong = {number: person for person, number in wrong.items()}
-
-    def recorded_number(self, person: int, true_numbers: np.ndarray) -> int:
-        return self.wrong.get(person, int(true_numbers[person]))
-
-
 class Flat(Architecture):
     """Every agency stores the national number and answers queries by it."""
 
@@ -56,23 +46,9 @@ class Flat(Architecture):
 
     def enroll(self, world: WorldView) -> None:
         """Record each register entry's number, with errors at the scenario's rate."""
-        population = world.population
-        rng = world.rng("flat", "registration-errors")
-        self._numbers = population.national_number
+        self._numbers = world.population.national_number
         self._by_number = np.argsort(self._numbers)
-        self._registers: dict[str, NumberRegister] = {}
-        for agency in world.scenario.agencies:
-            if agency.per_municipality:
-                entries = np.arange(population.size)
-            else:
-                entries = np.flatnonzero(world.registers.members[agency.name])
-            wrong_count = rng.binomial(len(entries), self.params.registration_error_rate)
-            wrong_persons = rng.choice(entries, size=wrong_count, replace=False)
-            others = rng.integers(0, population.size - 1, size=wrong_count)
-            others = others + (others >= wrong_persons)  # anyone but the person themself
-            self._registers[agency.name] = NumberRegister(
-                dict(zip(wrong_persons.tolist(), self._numbers[others].tolist(), strict=True))
-            )
+        self._links = draw_wrong_links(world, "flat", self.params.registration_error_rate)
         self._agency_of = [node.agency for node in world.registers.nodes]
         self._lawful = world.scenario.lawful_exchanges()
         self._access_log: list[tuple[int, float, int]] = []  # (query, time, number asked for)
@@ -85,9 +61,7 @@ class Flat(Architecture):
 
     def record_wrong_number(self, agency: str, person: int, other: int) -> None:
         """Record ``other``'s number on ``person``'s entry at ``agency`` (for experiments)."""
-        register = self._registers[agency]
-        register.wrong[person] = int(self._numbers[other])
-        register.holders_of_wrong[int(self._numbers[other])] = person
+        self._links[agency].add(person, other)
 
     def _owners_of(self, numbers: np.ndarray) -> np.ndarray:
         """The person each number was issued to (-1: nobody)."""
@@ -106,31 +80,15 @@ class Flat(Architecture):
         return NOT_ANSWERED
 
     def _lookup(self, world: WorldView, node: int, number: int, now: float) -> int:
-        """The person whose entry at ``node`` carries ``number`` (-1: none).
-
-        When two entries carry the same number (one of them recorded in error),
-        the answer includes the wrongly numbered entry: that person is returned,
-        since their data is what gets disclosed.
-        """
-        register = self._registers[self._agency_of[node]]
-        holder = register.holders_of_wrong.get(number)
-        owner = self._owner_of(number)
-        for person in (holder, owner):
-            if person is None or person < 0 or (person == owner and person in register.wrong):
-                continue
-            if world.registers.holds(node, np.array([person]), np.array([now]), world.population)[
-                0
-            ]:
-                return person
-        return NOT_ANSWERED
+        """The person whose entry at ``node`` carries ``number`` (-1: none)."""
+        links = self._links[self._agency_of[node]]
+        return entry_for(world, node, links, self._owner_of(number), now)
 
     def resolve(self, world: WorldView, query: int) -> Generator[simpy.Event, Any, Resolution]:
         workload = world.workload
-        citizen = int(workload.citizen[query])
-        requester = int(workload.requester[query])
-        provider = int(workload.provider[query])
+        citizen, requester, provider = workload.parties(query)
         requester_agency = self._agency_of[requester]
-        number = self._registers[requester_agency].recorded_number(citizen, self._numbers)
+        number = int(self._numbers[self._links[requester_agency].linked(citizen)])
         exchange = (
             requester_agency,
             self._agency_of[provider],
@@ -159,8 +117,7 @@ class Flat(Architecture):
         The hub forwards only to a provider its directory lists as holding the
         number; otherwise it answers "not found" itself, sparing the provider.
         """
-        requester = int(world.workload.requester[query])
-        provider = int(world.workload.provider[query])
+        _, requester, provider = world.workload.parties(query)
         hub = self._hub
         yield world.hop(requester, hub)
         yield from hub.serve()
@@ -178,13 +135,7 @@ class Flat(Architecture):
     def holdings(self, world: WorldView) -> Holdings:
         """Every agency system stores the national number as registered, errors included;
         a directory hub lists every system's numbers."""
-        wrong = {}
-        for agency, register in self._registers.items():
-            numbers = np.fromiter(
-                register.wrong.values(), dtype=np.int64, count=len(register.wrong)
-            )
-            owners = self._owners_of(numbers).tolist()
-            wrong[agency] = dict(zip(register.wrong, owners, strict=True))
+        wrong = {agency: links.wrong for agency, links in self._links.items()}
         tables = agency_tables(
             world, lambda node, persons: {NATIONAL_NUMBER: carried(persons, wrong[node.agency])}
         )

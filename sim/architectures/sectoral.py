@@ -134,9 +134,7 @@ class Sectoral(Architecture):
 
     def resolve(self, world: WorldView, query: int) -> Generator[simpy.Event, Any, Resolution]:
         workload = world.workload
-        citizen = int(workload.citizen[query])
-        requester = int(workload.requester[query])
-        provider = int(workload.provider[query])
+        citizen, requester, provider = workload.parties(query)
         recorded = self.links[self._agency_of[requester]].linked(citizen)
         bpk = self.numbers.bpk(recorded, self._code_of[requester])
         hops = 2

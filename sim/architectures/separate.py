@@ -112,9 +112,7 @@ class Separate(Architecture):
 
     def resolve(self, world: WorldView, query: int) -> Generator[simpy.Event, Any, Resolution]:
         workload, env = world.workload, world.env
-        citizen = int(workload.citizen[query])
-        provider = int(workload.provider[query])
-        requester = int(workload.requester[query])
+        citizen, requester, provider = workload.parties(query)
         record = self._copies[requester].get(citizen)
         yield world.hop(requester, provider)
         matcher = self._matchers[provider]

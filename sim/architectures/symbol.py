@@ -184,9 +184,7 @@ class Symbol(Architecture):
 
     def resolve(self, world: WorldView, query: int) -> Generator[simpy.Event, Any, Resolution]:
         workload = world.workload
-        citizen = int(workload.citizen[query])
-        requester = int(workload.requester[query])
-        provider = int(workload.provider[query])
+        citizen, requester, provider = workload.parties(query)
         requester_agency = self._agency_of[requester]
         provider_agency = self._agency_of[provider]
         recorded = self.links[requester_agency].linked(citizen)

@@ -65,6 +65,13 @@ class Registers:
         return (now == here) | (before == here) | (at_start == here)
 
 
+def holds_one(
+    registers: Registers, node: int, person: int, time: float, population: Population
+) -> bool:
+    """Whether ``node`` has ``person`` on its register at ``time`` (one lookup)."""
+    return bool(registers.holds(node, np.array([person]), np.array([time]), population)[0])
+
+
 def build_registers(scenario: Scenario, population: Population, streams: Streams) -> Registers:
     """Lay out one node per national agency and per municipal office, and their registers."""
     nodes: list[AgencyNode] = []
