@@ -155,13 +155,15 @@ def _registration_times(
 
 
 def update_schedule(
-    scenario: Scenario, population: Population, registers: Registers
+    scenario: Scenario, population: Population, registers: Registers, since: float = 0.0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """When each node records a new copy: (time, node, person) sorted by time.
 
     A municipal office records a resident who moves in, and a resident's marriage,
     at once; an agency listed in ``records.notified`` updates its copy after its
-    delay (a national agency only for citizens on its register).
+    delay (a national agency only for citizens on its register). Only changes
+    from ``since`` (default: the start of the run) to the end are listed; a
+    negative ``since`` reaches into the history before the run.
     """
     events = population.events
     kinds = [
@@ -186,7 +188,7 @@ def update_schedule(
             else:
                 continue
             at = event_times[keep] + wait
-            inside = (at >= 0) & (at < scenario.duration)
+            inside = (at >= since) & (at < scenario.duration)
             times.append(at[inside])
             nodes.append(node[keep][inside])
             persons.append(event_persons[keep][inside])

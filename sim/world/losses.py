@@ -47,7 +47,8 @@ def records_lost(
                 lost += _entries_held(population, registers, node, strike.at)
                 continue
             if changes is None:
-                changes = update_schedule(scenario, population, registers)
+                history = population.events.history_start
+                changes = update_schedule(scenario, population, registers, since=history)
             since = strike.at - spec.replication_lag
             lost += _entries_changed(population, registers, node, since, strike.at, changes)
     return lost
