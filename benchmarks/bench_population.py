@@ -18,7 +18,7 @@ NATIONAL = 125_000_000
 QUICKSTART = Path(__file__).resolve().parent.parent / "scenarios" / "quickstart.yaml"
 
 _CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from sim.scenario import load_scenario
 from sim.population.citizens import generate_population
 from sim.population.registers import build_registers
@@ -37,7 +37,9 @@ for log in (events.moves, events.marriages):
     arrays += [log.persons, log.times, log.values]
 arrays += list(registers.members.values())
 stored = sum(a.nbytes for a in arrays)
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+# ru_maxrss survives fork and exec (it would report the parent's peak); VmHWM does not.
+status = open("/proc/self/status").read().split("VmHWM:")[1]
+peak = int(status.split()[0]) * 1024
 print(json.dumps({"seconds": seconds, "stored": stored, "peak": peak}))
 """
 
