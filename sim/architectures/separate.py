@@ -65,6 +65,7 @@ class Separate(Architecture):
                 register,
                 m_u=m_u,
                 queries=queries,
+                blocking=tuple(self.params.blocking),
                 upper=self.params.upper_threshold,
                 lower=self.params.lower_threshold,
             )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, model_validator
 
 from sim.scenario.base import StrictModel
@@ -30,6 +32,13 @@ class SeparateParams(StrictModel):
         "0.1 ms",
         description="system time to compare the incoming record with one candidate of its "
         "blocks, added to the provider's service time (assumption)",
+    )
+    blocking: list[Literal["birth_date", "name_reading", "municipality"]] = Field(
+        default_factory=lambda: ["birth_date", "name_reading"],
+        min_length=1,
+        description="keys a register is searched by: candidates share at least one; "
+        "'municipality' finds records whose birth date and reading are both wrong, at "
+        "the cost of comparing every resident of the town",
     )
     clerks: int = Field(
         2, ge=1, le=10_000, description="clerks reviewing matches at each agency office"
