@@ -11,7 +11,11 @@ from hypothesis import strategies as st
 from sim.scenario import Scenario, ScenarioError, load_scenario_text
 from tests.conftest import SCENARIOS
 
-BASE = yaml.safe_load((SCENARIOS / "quickstart.yaml").read_text(encoding="utf-8"))
+FUZZED = ("quickstart", "breach-and-insider", "disaster", "municipal-cloud", "belgium-crossroads")
+BASES = {
+    name: yaml.safe_load((SCENARIOS / f"{name}.yaml").read_text(encoding="utf-8"))
+    for name in FUZZED
+}
 
 junk = st.one_of(
     st.none(),
@@ -35,7 +39,7 @@ def _paths(node, prefix=()):
             yield from _paths(value, (*prefix, index))
 
 
-PATHS = [path for path in _paths(BASE) if path]
+TARGETS = [(name, path) for name, base in BASES.items() for path in _paths(base) if path]
 
 
 def _mutate(data, path, action, value):
@@ -64,14 +68,15 @@ def _assert_clean(text: str) -> None:
     assert isinstance(scenario, Scenario)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    path=st.sampled_from(PATHS),
+    target=st.sampled_from(TARGETS),
     action=st.sampled_from(["replace", "delete", "add"]),
     value=junk,
 )
-def test_mutated_scenarios_fail_cleanly(path, action, value):
-    data = copy.deepcopy(BASE)
+def test_mutated_scenarios_fail_cleanly(target, action, value):
+    name, path = target
+    data = copy.deepcopy(BASES[name])
     _mutate(data, path, action, value)
     _assert_clean(yaml.safe_dump(data, allow_unicode=True))
 
