@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Sequence
 from difflib import get_close_matches
 from pathlib import Path
@@ -302,8 +303,14 @@ def _list() -> int:
     return 0
 
 
+def _one_line_warning(message, category, filename, lineno, line=None) -> str:  # noqa: ANN001
+    """Warnings as the command line shows them: one line, no source excerpt."""
+    return f"warning: {message}\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``idsim`` console script; returns the exit status."""
+    warnings.formatwarning = _one_line_warning
     try:
         args = _parser().parse_args(argv)
     except SystemExit as stop:  # --help, or a bad option already reported in one line
