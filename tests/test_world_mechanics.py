@@ -85,3 +85,29 @@ def test_replications_share_nothing_but_the_seed(quickstart):
     one = simulate_replication(scenario, ["flat"], 1)
     assert zero["seed"].iloc[0] != one["seed"].iloc[0]
     assert not zero["value"].equals(one["value"])
+
+
+def test_one_register_lookup_agrees_with_the_vectorised_one(quickstart):
+    from sim.population.registers import holds_one
+
+    scenario = small(
+        quickstart,
+        population__size=500,
+        population__life_events={
+            "move_rate_per_year": 2.0,
+            "marriage_rate_per_year": 0,
+            "birth_rate_per_year": 0,
+            "death_rate_per_year": 0,
+        },
+    )
+    parts = build(scenario)
+    rng = np.random.default_rng(3)
+    persons = rng.integers(0, parts.population.size, 400)
+    times = rng.uniform(0, scenario.duration, 400)
+    for node in range(len(parts.registers.nodes)):
+        vectorised = parts.registers.holds(node, persons, times, parts.population)
+        one_by_one = [
+            holds_one(parts.registers, node, int(p), float(t), parts.population)
+            for p, t in zip(persons, times, strict=True)
+        ]
+        assert vectorised.tolist() == one_by_one

@@ -68,8 +68,26 @@ class Registers:
 def holds_one(
     registers: Registers, node: int, person: int, time: float, population: Population
 ) -> bool:
-    """Whether ``node`` has ``person`` on its register at ``time`` (one lookup)."""
-    return bool(registers.holds(node, np.array([person]), np.array([time]), population)[0])
+    """Whether ``node`` has ``person`` on its register at ``time``: the same answer as
+    :meth:`Registers.holds`, for one person, without array work (the per-query path)."""
+    spec = registers.nodes[node]
+    if spec.municipality < 0:
+        return bool(registers.members[spec.agency][person])
+    here = spec.municipality
+    moves = population.events.moves
+    start = int(np.searchsorted(moves.persons, person, side="left"))
+    stop = int(np.searchsorted(moves.persons, person, side="right"))
+    first = int(population.municipality[person])
+    times = moves.times[start:stop].tolist()
+    values = moves.values[start:stop].tolist()
+    past = [value for at, value in zip(times, values, strict=True) if at <= time]
+    now = past[-1] if past else first
+    before = (past[-2] if len(past) > 1 else first) if past else -1
+    at_start = next(
+        (value for at, value in zip(reversed(times), reversed(values), strict=True) if at <= 0),
+        first,
+    )
+    return here in (now, before, at_start)
 
 
 def build_registers(scenario: Scenario, population: Population, streams: Streams) -> Registers:
