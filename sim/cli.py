@@ -12,6 +12,7 @@ from typing import NoReturn
 
 from sim.executors import MissingExtra
 from sim.scenario import ScenarioError, load_scenario
+from sim.scenario.sections import SAMPLING_NOTE
 
 EXIT_USER_ERROR = 2
 BUNDLED = Path(__file__).resolve().parent.parent / "scenarios"
@@ -162,6 +163,8 @@ def _validate(paths: list[str]) -> int:
             if scenario.sweep:
                 make_points(scenario, scenario.sweep)
             print(f"ok: {path}")
+            if scenario.population.sampling_note():
+                print(f"  {scenario.population.sampling_note()}")
         except ScenarioError as error:
             print(error)
             status = EXIT_USER_ERROR
@@ -222,6 +225,7 @@ def _run(args: argparse.Namespace) -> int:
             executor.close()
     folder = result.save(args.out, plots=not args.no_plots)
     if args.quiet:
+        _sampling_to_stderr(result.notes)
         print(folder)
         return 0
     print(f"{result.scenario.name}: {result.scenario.description}")
@@ -261,6 +265,7 @@ def _sweep(args: argparse.Namespace) -> int:
         if executor is not None:
             executor.close()
     if args.quiet:
+        _sampling_to_stderr(result.notes)
         print(result.folder)
         return 0
     print(
@@ -276,6 +281,13 @@ def _sweep(args: argparse.Namespace) -> int:
     if not args.no_plots:
         print(f"report:  {result.folder / 'report.html'}")
     return 0
+
+
+def _sampling_to_stderr(notes: list[str]) -> None:
+    """With --quiet, still say (on stderr) that the population was sampled: never silent."""
+    for note in notes:
+        if note.startswith(SAMPLING_NOTE):
+            print(note, file=sys.stderr)
 
 
 def _plot(folder: str) -> int:

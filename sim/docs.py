@@ -99,11 +99,20 @@ def metrics_reference() -> str:
         "`<node>` stands for an agency (all offices of a municipal agency together), a system "
         "or a hosting site.",
         "",
-        "| metric | unit | better | meaning |",
-        "| --- | --- | --- | --- |",
+        "With `population.sample` below 1 only a sample of the citizens is simulated, while "
+        "every exchange runs at the full volume. Counts of persons and records (*scaled* "
+        "below) are then multiplied by the scale factor, `population.size` / simulated "
+        "citizens (the run's `manifest.json` gives it under `sampling`); every other metric "
+        "is counted from the full-volume workload as it is (see docs/model.md, Sampling).",
+        "",
+        "| metric | unit | better | under sampling | meaning |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for info in GLOSSARY:
-        lines.append(f"| `{info.name}` | {info.unit} | {info.better or '-'} | {info.meaning} |")
+        sampling = "scaled" if info.scaled else "-"
+        lines.append(
+            f"| `{info.name}` | {info.unit} | {info.better or '-'} | {sampling} | {info.meaning} |"
+        )
     return "\n".join(lines) + "\n"
 
 

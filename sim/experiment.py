@@ -13,7 +13,7 @@ import yaml
 
 from sim.executors import Executor, make_executor
 from sim.intervals import SUMMARY_COLUMNS, paired_differences, summarize
-from sim.metrics import compute_metrics, describe
+from sim.metrics import compute_metrics, describe, scale_counts
 from sim.population.citizens import generate_population
 from sim.population.registers import build_registers
 from sim.privacy.analysis import PrivacyAnalysis
@@ -87,9 +87,14 @@ def simulate_replication(
 
     ``traces``, if given, also collects each architecture's load over time and
     latency sample.
+
+    With ``population.sample`` below 1 the replication draws its own sample of
+    citizens (the population stream is the replication's), the workload runs at
+    the full volume of ``population.size``, and counts of persons and records are
+    multiplied by ``population.scale_factor``.
     """
     streams = Streams(scenario.seed, replication)
-    population = generate_population(scenario.population, streams, scenario.duration)
+    population = generate_population(scenario.population.simulated(), streams, scenario.duration)
     registers = build_registers(scenario, population, streams)
     workload = generate_workload(scenario, population, registers, streams)
     privacy = PrivacyAnalysis(scenario, population, registers, streams.get)
@@ -104,6 +109,7 @@ def simulate_replication(
             workload, outcome.log.outcome, trail, outcome.measure_from
         )
         metrics += privacy.exposure_rows(architecture.holdings(world))
+        metrics = scale_counts(metrics, scenario.population.scale_factor)
         for metric, value in metrics:
             rows.append(
                 (
@@ -188,7 +194,11 @@ def run(
         latencies=result.latencies,
         replications=policy.describe() if policy.precision else str(done),
         executor=runner.describe(),
-        notes=[note for note in [cap_note(policy, [result])] if note],
+        notes=[
+            note
+            for note in [scenario.population.sampling_note(), cap_note(policy, [result])]
+            if note
+        ],
     )
 
 

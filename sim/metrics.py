@@ -22,12 +22,20 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class MetricInfo:
     """One glossary entry. ``<node>`` in a name stands for an agency or system name,
-    ``<compromise>`` for the name of a set of leaked systems (``privacy.compromises``)."""
+    ``<compromise>`` for the name of a set of leaked systems (``privacy.compromises``).
+
+    ``scaled`` marks a count of persons or records in the population: when only a
+    sample of the citizens is simulated (``population.sample`` below 1) it is
+    multiplied by the scale factor (``population.size`` / simulated citizens).
+    Counts of exchanges, times and shares come from the full-volume workload and
+    are never scaled.
+    """
 
     name: str
     unit: str
     meaning: str
     better: str = ""  # "higher", "lower" or "" when neither is better
+    scaled: bool = False
 
 
 GLOSSARY: tuple[MetricInfo, ...] = (
@@ -135,12 +143,14 @@ GLOSSARY: tuple[MetricInfo, ...] = (
         "citizens",
         "most linkable profiles over the compromises analysed",
         "lower",
+        scaled=True,
     ),
     MetricInfo(
         "privacy.linkable_profiles.median",
         "citizens",
         "median linkable profiles over the compromises analysed",
         "lower",
+        scaled=True,
     ),
     MetricInfo(
         "privacy.profile_breadth.worst",
@@ -158,11 +168,13 @@ GLOSSARY: tuple[MetricInfo, ...] = (
         "privacy.false_joins.worst",
         "pairs",
         "most false joins over the compromises analysed",
+        scaled=True,
     ),
     MetricInfo(
         "privacy.false_joins.median",
         "pairs",
         "median false joins over the compromises analysed",
+        scaled=True,
     ),
     MetricInfo(
         "privacy.linkable_profiles.<compromise>",
@@ -171,6 +183,7 @@ GLOSSARY: tuple[MetricInfo, ...] = (
         "compromise's data joins correctly (by shared or translated identifiers, the hub's "
         "mapping, or name matching)",
         "lower",
+        scaled=True,
     ),
     MetricInfo(
         "privacy.profile_breadth.<compromise>",
@@ -183,6 +196,7 @@ GLOSSARY: tuple[MetricInfo, ...] = (
         "pairs",
         "pairs of records at different agency systems the attacker joined that belong to "
         "different people",
+        scaled=True,
     ),
     MetricInfo(
         "resilience.failed_queries",
@@ -208,6 +222,7 @@ GLOSSARY: tuple[MetricInfo, ...] = (
         "register entries destroyed with their site in a disaster: all it held, or with a "
         "backup site those changed within the replication lag",
         "lower",
+        scaled=True,
     ),
     MetricInfo(
         "resilience.restore_hours",
@@ -256,6 +271,16 @@ def describe(metric: str) -> MetricInfo:
         if f"{family}.{placeholder}" in _BY_NAME:
             return _BY_NAME[f"{family}.{placeholder}"]
     raise KeyError(f"{metric!r} is not in the metric glossary")
+
+
+def scale_counts(rows: list[tuple[str, float]], factor: float) -> list[tuple[str, float]]:
+    """``rows`` with every count of persons or records (``scaled`` in the glossary)
+    multiplied by ``factor``, the citizens each simulated citizen stands for."""
+    if factor == 1:
+        return rows
+    return [
+        (metric, value * factor if describe(metric).scaled else value) for metric, value in rows
+    ]
 
 
 def _share(mask: np.ndarray, total: int) -> float:

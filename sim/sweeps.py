@@ -36,6 +36,7 @@ from sim.report.sweep_folder import (
 )
 from sim.scenario import Problem, Scenario, ScenarioError, load_scenario
 from sim.scenario.loader import OVERRIDE_SOURCE, scenario_from_data
+from sim.scenario.sections import SAMPLING_NOTE
 from sim.scenario.yaml_source import SourceMap
 from sim.schedule import Point, PointResult, Progress, Replications, cap_note, run_points
 
@@ -214,6 +215,8 @@ def sweep(
         "reference_architecture": base.architectures[0],
         "status": "running",
     }
+    if len({json.dumps(p.scenario.population.sampling()) for p in points}) > 1:
+        manifest["sampling"] = {p.id: p.scenario.population.sampling() for p in points}
     write_manifest(folder, {**read_manifest(folder), **manifest} if resume else manifest)
     write_resolved(folder, base)
     clock = time.perf_counter()
@@ -239,7 +242,9 @@ def sweep(
     atomic_write(folder / "sweep.csv", lambda path: write_csv(table, path))
     atomic_write(folder / "differences.csv", lambda path: write_csv(differences, path))
     failed = [r.point.id for r in results if r.error]
-    notes = [note for note in [folder_note, cap_note(policy, results)] if note]
+    notes = [
+        note for note in [folder_note, _sampling_note(points), cap_note(policy, results)] if note
+    ]
     wall = time.perf_counter() - clock
     manifest.update(
         status="finished",
@@ -255,6 +260,19 @@ def sweep(
         render_safely(folder)
     return SweepResult(
         folder, table, differences, len(points), len(todo), len(done), failed, wall, notes
+    )
+
+
+def _sampling_note(points: list[Point]) -> str:
+    """The sampling note of the points: theirs if they agree, else one saying some sample."""
+    notes = {point.scenario.population.sampling_note() for point in points}
+    if notes == {""}:
+        return ""
+    if len(notes) == 1:
+        return notes.pop()
+    return (
+        f"{SAMPLING_NOTE} at some points (population.sample below 1): counts of "
+        "persons and records are scaled per point; manifest.json gives each point's sampling"
     )
 
 

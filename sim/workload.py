@@ -106,7 +106,15 @@ def _draw_citizens(
 def generate_workload(
     scenario: Scenario, population: Population, registers: Registers, streams: Streams
 ) -> Workload:
-    """Draw every query of one replication from the scenario's procedures."""
+    """Draw every query of one replication from the scenario's procedures.
+
+    The volume follows the represented population (``scenario.population.size``);
+    the citizen of each procedure is drawn uniformly from ``population``, the
+    citizens simulated, among those eligible (on the registers involved, alive,
+    and moved where the case needs it). With ``population.sample`` below 1 the
+    workload is not thinned: each simulated citizen stands for
+    ``population.scale_factor`` citizens and has that many times their queries.
+    """
     rng = streams.get("workload")
     item_names = sorted({need.item for p in scenario.procedures for need in p.needs})
     item_index = {name: i for i, name in enumerate(item_names)}

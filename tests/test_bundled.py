@@ -10,11 +10,18 @@ from sim.scenario import load_scenario
 from tests.conftest import SCENARIOS
 
 BUNDLED = sorted(SCENARIOS.glob("*.yaml"))
+SHRUNK = {
+    # a month over 1,741 municipalities costs minutes whatever the population: a day
+    # over 40 (its 1 % sample of 800 is 8 citizens)
+    "japan-national": ["duration=1 day", "population.municipalities=40"],
+}
+"""Further overrides that keep a bundled scenario's small run to seconds."""
 
 
 @pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
 def test_bundled_scenario_runs_small(path):
-    scenario = load_scenario(path, ["population.size=800", "replications=2"])
+    overrides = ["population.size=800", "replications=2", *SHRUNK.get(path.stem, [])]
+    scenario = load_scenario(path, overrides)
     result = run(scenario)
     assert set(result.metrics["architecture"]) == set(scenario.architectures)
     summary = result.summary.set_index(["metric", "architecture"])["mean"]

@@ -46,7 +46,7 @@ def test_valid_scenario_resolves_defaults():
 def test_unknown_key_is_located_and_suggests_the_closest():
     text = VALID.replace("  size: 100", "  size: 100\n  sise: 3")
     assert problems(text) == [
-        "s.yaml:6:9: population.sise: unknown key (expected one of: size, locale, "
+        "s.yaml:6:9: population.sise: unknown key (expected one of: size, sample, locale, "
         "municipalities, max_age_years, history_years, life_events); did you mean 'size'?"
     ]
 

@@ -30,6 +30,7 @@ from sim.report.reading import leads, reading, sweep_reading
 from sim.report.style import better, family, label, named, number, unit_of
 from sim.report.table import comparison_cells
 from sim.report.words import describe_scenario
+from sim.scenario.sections import SAMPLING_NOTE
 
 _FILES = {
     "manifest.json": "versions, command line, seed, scenario hash, times",
@@ -98,7 +99,8 @@ def _run_document(folder: Path) -> tuple[Document, list[Plot]]:
         if line:
             document.paragraph(line)
     for note in manifest.get("notes", []):
-        document.paragraph(f"**Note:** {note}")
+        if not note.startswith(SAMPLING_NOTE):  # the scenario's description says it
+            document.paragraph(f"**Note:** {note.removeprefix('note: ')}")
     document.heading("Reading")
     for paragraph in reading(metrics):
         document.paragraph(paragraph)
@@ -208,6 +210,8 @@ def _sweep_document(folder: Path) -> tuple[Document, list[Plot]]:
         f"**The sweep** runs {manifest.get('points', '?')} points, every combination of: {grid} "
         "(these replace the values given above). " + _run_facts(manifest)
     )
+    for note in manifest.get("notes", []):
+        document.paragraph(f"**Note:** {note.removeprefix('note: ')}")
     failed = table[table["error"].notna() & (table["error"] != "")] if "error" in table else []
     if len(failed):
         document.heading("Points that failed")

@@ -36,7 +36,11 @@ def _version(package: str) -> str:
 
 
 def manifest_basics(scenario: Scenario, started_at: datetime) -> dict:
-    """What every manifest holds: versions, command line, scenario, seed, hash, times."""
+    """What every manifest holds: versions, command line, scenario, seed, hash, sampling, times.
+
+    ``sampling`` gives ``population.sample``, the citizens simulated and represented,
+    and the scale factor applied to counts of persons and records.
+    """
     return {
         "idsim_version": _version("idsim"),
         "command": list(sys.argv),
@@ -45,6 +49,7 @@ def manifest_basics(scenario: Scenario, started_at: datetime) -> dict:
         "replications": scenario.replications,
         "architectures": scenario.architectures,
         "scenario_hash": scenario.digest(),
+        "sampling": scenario.population.sampling(),
         "started_at": started_at.isoformat(timespec="seconds"),
         "python": platform.python_version(),
         "platform": platform.platform(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sim.scenario.sections import scale_text
 from sim.scenario.units import parse_duration
 
 _ARCHITECTURES = {
@@ -31,8 +32,10 @@ def describe_scenario(data: dict) -> list[str]:
         lines.append(f"**{data.get('name', 'scenario')}**: {data['description']}")
     municipal = [a["name"] for a in agencies if a.get("per_municipality")]
     national = [a["name"] for a in agencies if not a.get("per_municipality")]
+    sample = float(population.get("sample", 1))
+    simulated = max(1, round(size * sample))
     lines.append(
-        f"As run: {size:,} synthetic citizens ({population.get('locale', '?')} names) in "
+        f"As run: {simulated:,} synthetic citizens ({population.get('locale', '?')} names) in "
         f"{population.get('municipalities', '?')} municipalities; {len(sectors)} sectors "
         f"({', '.join(s['name'] for s in sectors)}); agencies: "
         + ", ".join(
@@ -41,6 +44,13 @@ def describe_scenario(data: dict) -> list[str]:
         )
         + "."
     )
+    if sample < 1:
+        lines.append(
+            f"**The population is sampled** (`population.sample` {sample:g}): the "
+            f"{simulated:,} simulated citizens are a random sample standing for {size:,}. "
+            "Every exchange runs at the full volume of the represented population; counts of "
+            f"persons and records are scaled ×{scale_text(size / simulated)}."
+        )
     queries = sum(_daily_rate(p, size) * len(p.get("needs", [])) for p in procedures)
     unlawful = [
         p["name"] for p in procedures if any(not n.get("legal_basis", True) for n in p["needs"])

@@ -17,6 +17,10 @@ Slug = Annotated[
 """A lower-case name usable in file names and metric names: letters, digits, '-' and '_'."""
 
 
+SAMPLING_NOTE = "note: population sampled"
+"""How every note about a sampled population begins (the CLI shows it even with --quiet)."""
+
+
 class LifeEvents(StrictModel):
     """Rates of life events that change a citizen's basic facts during the run."""
 
@@ -37,7 +41,21 @@ class LifeEvents(StrictModel):
 class Population(StrictModel):
     """The synthetic citizens."""
 
-    size: int = Field(ge=1, le=2_000_000_000, description="number of citizens at the start")
+    size: int = Field(
+        ge=1,
+        le=2_000_000_000,
+        description="number of citizens at the start: the population the scenario stands for "
+        "(with `sample` below 1, only a sample of it is simulated)",
+    )
+    sample: float = Field(
+        1.0,
+        description="share of the citizens simulated, above 0 and at most 1 (default 1: "
+        "all). Below 1, round(size × sample) citizens (at least 1) drawn at random stand for "
+        "the whole population: every exchange still runs at the full volume of `size`, and "
+        "counts of persons and records (privacy.linkable_profiles, privacy.false_joins, "
+        "resilience.records_lost) are scaled by size / simulated citizens; see docs/model.md, "
+        "Sampling",
+    )
     locale: Literal["ja", "latin"] = Field(
         "ja", description="name and address vocabulary: 'ja' (Japanese) or 'latin'"
     )
@@ -58,6 +76,79 @@ class Population(StrictModel):
     life_events: LifeEvents = Field(
         default_factory=LifeEvents, description="rates of moves, marriages, births, deaths"
     )
+
+    @field_validator("sample", mode="before")
+    @classmethod
+    def _check_sample(cls, value: object) -> float:
+        number = _number(value)
+        if number is not None and 0 < number <= 1:
+            return number
+        hint = "1 simulates every citizen, 0.01 one in a hundred"
+        if number is not None and 1 < number <= 100:
+            hint = f"for {number:g} % write {number / 100:g}"
+        raise ValueError(
+            f"expected the share of citizens simulated, a number above 0 and at most 1 "
+            f"(got {value!r}); {hint}"
+        )
+
+    @property
+    def simulated_size(self) -> int:
+        """Citizens simulated at the start: ``round(size × sample)``, at least 1."""
+        return max(1, round(self.size * self.sample))
+
+    @property
+    def scale_factor(self) -> float:
+        """Citizens each simulated citizen stands for: ``size / simulated_size`` (1: no sampling).
+
+        It is ``1 / sample`` whenever ``size × sample`` is a whole number.
+        """
+        return self.size / self.simulated_size
+
+    def simulated(self) -> Population:
+        """This section with ``size`` the citizens simulated (and ``sample`` 1).
+
+        Population generation takes this, so it draws the sample; the workload's
+        volume still follows the represented ``size``.
+        """
+        return self.model_copy(update={"size": self.simulated_size, "sample": 1.0})
+
+    def sampling(self) -> dict[str, float | int]:
+        """The sampling of a run, for its manifest."""
+        return {
+            "sample": self.sample,
+            "simulated_citizens": self.simulated_size,
+            "represented_citizens": self.size,
+            "scale_factor": self.scale_factor,
+        }
+
+    def sampling_note(self) -> str:
+        """One line saying the population was sampled and by what factor ("" with sample 1)."""
+        if self.sample >= 1:
+            return ""
+        return (
+            f"{SAMPLING_NOTE}: {self.simulated_size:,} of {self.size:,} citizens "
+            f"simulated (population.sample {self.sample:g}); counts of persons and records "
+            f"are scaled ×{scale_text(self.scale_factor)}, exchanges run at the full volume"
+        )
+
+
+def scale_text(factor: float) -> str:
+    """A scale factor for people to read: ``100``, ``12,500``, ``3.333``."""
+    return f"{factor:,.0f}" if factor >= 100 else f"{factor:.4g}"
+
+
+def _number(value: object) -> float | None:
+    """``value`` as a float if it is a number or a numeric string ("1e-2"), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
 
 
 class Sector(StrictModel):
@@ -132,7 +223,8 @@ class Procedure(StrictModel):
         ge=0,
         le=1e6,
         description="procedures started per citizen per year: the volume then scales with "
-        "population.size (give this or rate_per_day)",
+        "population.size, the represented citizens even when only a sample is simulated "
+        "(give this or rate_per_day)",
     )
     daily_profile: list[float] | None = Field(
         None,
