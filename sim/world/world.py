@@ -146,11 +146,7 @@ class World:
         self.load_series: LoadSeries = sampler.series
         self.env.process(sampler.process(self.env))
         self.env.run()
-        for node in self.nodes:
-            node.finish()
         sites = [site for site in self._placement.sites if site.tenants]
-        for site in sites:
-            site.finish()
         agency_sites = [self.nodes[i].site.name for i in range(len(self.registers.nodes))]
         return WorldResult(
             self.architecture.name,
