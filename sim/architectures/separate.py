@@ -133,19 +133,21 @@ class Separate(Architecture):
                 not workload.legal_basis[query]
                 and self._question_rng.random() < self._question_rate
             ):
-                yield world.hop(provider, requester)
-                return Resolution(NOT_ANSWERED, REFUSED, clerk_seconds)
+                back = world.travel_time(provider, requester)
+                return Resolution(NOT_ANSWERED, REFUSED, clerk_seconds, reply_seconds=back)
             candidates, weights = matcher.score_one(record)
             person = self._clerk_decides(citizen, candidates, weights)
         visits, citizen_seconds = 0, 0.0
         if person == NOT_ANSWERED and workload.insider[query]:
-            yield world.hop(provider, requester)
-            return Resolution(NOT_ANSWERED, NOT_FOUND, clerk_seconds)
+            back = world.travel_time(provider, requester)
+            return Resolution(NOT_ANSWERED, NOT_FOUND, clerk_seconds, reply_seconds=back)
         if person == NOT_ANSWERED:
             yield env.timeout(self.params.visit_delay)
             person, visits, citizen_seconds = citizen, 1, self.params.visit_hours * 3600
-        yield world.hop(provider, requester)
-        return Resolution(person, ANSWERED, clerk_seconds, visits, citizen_seconds)
+        back = world.travel_time(provider, requester)
+        return Resolution(
+            person, ANSWERED, clerk_seconds, visits, citizen_seconds, reply_seconds=back
+        )
 
     def holdings(self, world: WorldView) -> Holdings:
         """Each agency system stores only its own local number (and the basic four facts)."""

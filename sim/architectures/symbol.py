@@ -210,9 +210,8 @@ class Symbol(Architecture):
             )
         )
         if not allowed:
-            yield world.hop(hub, own)
-            yield world.hop(own, requester)
-            return Resolution(NOT_ANSWERED, REFUSED, hops=4)
+            back = world.travel_time(hub, own, requester)
+            return Resolution(NOT_ANSWERED, REFUSED, hops=4, reply_seconds=back)
         yield from self._issue_if_needed(world, person, provider)
         symbol = self.symbols.symbol(person, provider)
         theirs = self.intermediate[provider]
@@ -222,12 +221,10 @@ class Symbol(Architecture):
         owner = self.symbols.resident(symbol, provider)
         links = self.links[provider_agency]
         answer = entry_for(world, provider, links, owner, world.env.now)
-        yield world.hop(theirs, hub)
-        yield world.hop(hub, own)
-        yield world.hop(own, requester)
+        back = world.travel_time(theirs, hub, own, requester)
         if answer == NOT_ANSWERED:
-            return Resolution(NOT_ANSWERED, NOT_FOUND, hops=6)
-        return Resolution(answer, hops=6)
+            return Resolution(NOT_ANSWERED, NOT_FOUND, hops=6, reply_seconds=back)
+        return Resolution(answer, hops=6, reply_seconds=back)
 
     def _issued_during_run(self, person: int, system: int) -> bool:
         """Whether the entry was made during the run (a birth, or a move into the municipality).

@@ -90,7 +90,6 @@ class Site:
             self.restored_after[slot] = now - struck_at
 
 
-
 class Placement:
     """Which site each system runs on: the site that names it (or its agency) in ``hosts``.
 

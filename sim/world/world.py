@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 import simpy
@@ -89,10 +90,30 @@ class World:
         Raises:
             NodeUnavailable: a network on the way is down for longer than a query waits.
         """
-        nodes = self.nodes
-        source = origin.site if isinstance(origin, Node) else nodes[origin].site
-        target = destination.site if isinstance(destination, Node) else nodes[destination].site
-        return self.env.timeout(self._router.delay(source, target, self.env.now))
+        return self.env.timeout(self.travel_time(origin, destination))
+
+    def travel(self, *path: int | Node) -> simpy.Timeout:
+        """Hops through ``path`` with no service between them, as one event."""
+        return self.env.timeout(self.travel_time(*path))
+
+    def travel_time(self, *path: int | Node) -> float:
+        """Seconds for a message leaving now to pass through ``path`` (two systems or more).
+
+        Each hop's time is drawn when the message reaches its start, so a network
+        that goes down on the way is waited for as on a hop of its own. An answer's
+        way back to the requester needs no event: an architecture returns its
+        travel time in ``Resolution.reply_seconds``.
+
+        Raises:
+            NodeUnavailable: a network on the way is down for longer than a query waits.
+        """
+        nodes, delay = self.nodes, self._router.delay
+        sites = [stop.site if isinstance(stop, Node) else nodes[stop].site for stop in path]
+        now = self.env.now
+        at = now
+        for source, target in pairwise(sites):
+            at += delay(source, target, at)
+        return at - now
 
     def add_node(
         self,
@@ -179,7 +200,7 @@ class World:
             if process in self._outage_waiters:
                 self._outage_waiters.discard(process)
                 self.log.waited[query] = True
-        self.log.record(query, self.env.now, resolution)
+        self.log.record(query, self.env.now + resolution.reply_seconds, resolution)
 
 
 def _make_architecture(scenario: Scenario, name: str) -> Architecture:
