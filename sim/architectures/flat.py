@@ -22,6 +22,7 @@ import simpy
 
 from sim.architectures.base import Architecture, WorldView
 from sim.architectures.enrolment import draw_wrong_links, entry_for
+from sim.architectures.exchanges import allowed_queries
 from sim.architectures.resolution import NOT_ANSWERED, NOT_FOUND, REFUSED, Resolution
 from sim.architectures.stores import (
     AuditTrail,
@@ -48,7 +49,10 @@ class Flat(Architecture):
         """Record each register entry's number, with errors at the scenario's rate."""
         self._links = draw_wrong_links(world, "flat", self.params.registration_error_rate)
         self._agency_of = [node.agency for node in world.registers.nodes]
-        self._lawful = world.scenario.lawful_exchanges()
+        if self.params.access_control:
+            self._lawful = allowed_queries(world, world.scenario.lawful_exchanges())
+        else:
+            self._lawful = [True] * len(world.workload)
         self._access_log: list[tuple[int, float, int]] = []  # (query, time, whose number)
         hub = self.params.directory_hub
         self._hub = world.add_node(HUB, hub.servers, hub.service_time) if hub else None
@@ -71,12 +75,7 @@ class Flat(Architecture):
         citizen, requester, provider = workload.parties(query)
         requester_agency = self._agency_of[requester]
         recorded = self._links[requester_agency].linked(citizen)  # whose number is sent
-        exchange = (
-            requester_agency,
-            self._agency_of[provider],
-            workload.item_names[workload.item[query]],
-        )
-        refused = self.params.access_control and exchange not in self._lawful
+        refused = not self._lawful[query]
         if self._hub is not None:
             return (yield from self._through_hub(world, query, recorded, refused))
         yield world.hop(requester, provider)

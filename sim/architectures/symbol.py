@@ -47,6 +47,7 @@ import simpy
 
 from sim.architectures.base import Architecture, WorldView
 from sim.architectures.enrolment import draw_wrong_links, entry_for
+from sim.architectures.exchanges import allowed_queries
 from sim.architectures.resolution import (
     NOT_ANSWERED,
     NOT_FOUND,
@@ -153,7 +154,7 @@ class Symbol(Architecture):
         codes = issue_numbers(population.size, world.rng("symbol", "resident-codes")) // 10
         secret = world.rng("symbol", "hub-secret").bytes(32)
         self.symbols = Symbols(codes, secret, [node.name for node in nodes])
-        self.exchanges = params.exchanges(world.scenario)
+        self._allowed = allowed_queries(world, params.exchanges(world.scenario))
         self.access_log: list[AccessRecord] = []
         self._agency_of = [node.agency for node in nodes]
         self._municipality_of = [node.municipality for node in nodes]
@@ -196,7 +197,7 @@ class Symbol(Architecture):
         yield from self._issue_if_needed(world, recorded, requester)
         person = self.symbols.resident(self.symbols.symbol(recorded, requester), requester)
         item = int(workload.item[query])
-        allowed = (requester_agency, provider_agency, workload.item_names[item]) in self.exchanges
+        allowed = self._allowed[query]  # by the statutory exchange table
         self.access_log.append(
             AccessRecord(
                 world.env.now,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 import numpy as np
 import simpy
@@ -108,11 +107,12 @@ class World:
             NodeUnavailable: a network on the way is down for longer than a query waits.
         """
         nodes, delay = self.nodes, self._router.delay
-        sites = [stop.site if isinstance(stop, Node) else nodes[stop].site for stop in path]
-        now = self.env.now
-        at = now
-        for source, target in pairwise(sites):
-            at += delay(source, target, at)
+        now = at = self.env.now
+        stop = path[0]
+        site = stop.site if isinstance(stop, Node) else nodes[stop].site
+        for stop in path[1:]:
+            previous, site = site, stop.site if isinstance(stop, Node) else nodes[stop].site
+            at += delay(previous, site, at)
         return at - now
 
     def add_node(
@@ -167,6 +167,7 @@ class World:
         self.load_series: LoadSeries = sampler.series
         self.env.process(sampler.process(self.env))
         self.env.run()
+        self.log.close()
         sites = [site for site in self._placement.sites if site.tenants]
         agency_sites = [self.nodes[i].site.name for i in range(len(self.registers.nodes))]
         return WorldResult(
