@@ -194,7 +194,8 @@ class Symbol(Architecture):
         yield from own.serve()
         yield world.hop(own, hub)
         yield from hub.serve()
-        yield from self._issue_if_needed(world, recorded, requester)
+        if self._needs_issuing(recorded, requester):
+            yield from self._issue(world, recorded, requester)
         person = self.symbols.resident(self.symbols.symbol(recorded, requester), requester)
         item = int(workload.item[query])
         allowed = self._allowed[query]  # by the statutory exchange table
@@ -213,7 +214,8 @@ class Symbol(Architecture):
         if not allowed:
             back = world.travel_time(hub, own, requester)
             return Resolution(NOT_ANSWERED, REFUSED, hops=4, reply_seconds=back)
-        yield from self._issue_if_needed(world, person, provider)
+        if self._needs_issuing(person, provider):
+            yield from self._issue(world, person, provider)
         symbol = self.symbols.symbol(person, provider)
         theirs = self.intermediate[provider]
         yield world.hop(hub, theirs)
@@ -237,13 +239,15 @@ class Symbol(Architecture):
         municipality = self._municipality_of[system]
         return municipality >= 0 and self._home[person] != municipality
 
-    def _issue_if_needed(
+    def _needs_issuing(self, person: int, system: int) -> bool:
+        """Whether the symbol is one made during the run and not issued yet."""
+        return (person, system) not in self._issued and self._issued_during_run(person, system)
+
+    def _issue(
         self, world: WorldView, person: int, system: int
     ) -> Generator[simpy.Event, Any, None]:
         """Issue a symbol made during the run, once: a lookup at the resident registry."""
         key = (person, system)
-        if key in self._issued or not self._issued_during_run(person, system):
-            return
         pending = self._issuing.get(key)
         if pending is not None:
             yield pending

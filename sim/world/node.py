@@ -120,20 +120,6 @@ class Node:
                 self.on_wait()
             yield self.env.timeout(up_at - self.env.now)
 
-    def _start_service(self, start: float, seconds: float) -> None:
-        """Count a service that starts now: its busy time in the window, here and on the site."""
-        self._busy_now += 1
-        self._ends_sum += start + seconds
-        self._started_area += seconds
-        in_window = min(start + seconds, self.measure_until) - max(start, self.measure_from)
-        site = self.site
-        if in_window > 0:
-            self.busy_seconds += in_window
-            if site is not None:
-                site.busy_seconds += in_window
-        if site is not None and site.pending_restores:
-            site.note_activity(start)
-
     def serve(self, duration: float | None = None) -> Generator[simpy.Event, object, float]:
         """Queue for a server, hold it for one service, and return the time spent waiting.
 
@@ -155,7 +141,14 @@ class Node:
                 yield from self._wait_until_up()
             start = env.now
             seconds = self.service_time() if duration is None else duration
-            self._start_service(start, seconds)
+            self._busy_now += 1
+            self._ends_sum += start + seconds
+            self._started_area += seconds
+            in_window = min(start + seconds, self.measure_until) - max(start, self.measure_from)
+            if in_window > 0:
+                self.busy_seconds += in_window
+            if self.site is not None:
+                self.site.count_service(start, in_window)
             yield env.timeout(seconds)
             self._busy_now -= 1
             self._ends_sum -= start + seconds

@@ -89,7 +89,7 @@ class World:
         Raises:
             NodeUnavailable: a network on the way is down for longer than a query waits.
         """
-        return self.env.timeout(self.travel_time(origin, destination))
+        return self.env.timeout(self._hop_time(origin, destination, self.env.now))
 
     def travel(self, *path: int | Node) -> simpy.Timeout:
         """Hops through ``path`` with no service between them, as one event."""
@@ -106,14 +106,16 @@ class World:
         Raises:
             NodeUnavailable: a network on the way is down for longer than a query waits.
         """
-        nodes, delay = self.nodes, self._router.delay
         now = at = self.env.now
-        stop = path[0]
-        site = stop.site if isinstance(stop, Node) else nodes[stop].site
-        for stop in path[1:]:
-            previous, site = site, stop.site if isinstance(stop, Node) else nodes[stop].site
-            at += delay(previous, site, at)
+        for index in range(len(path) - 1):
+            at += self._hop_time(path[index], path[index + 1], at)
         return at - now
+
+    def _hop_time(self, origin: int | Node, destination: int | Node, at: float) -> float:
+        nodes = self.nodes
+        source = origin.site if isinstance(origin, Node) else nodes[origin].site
+        target = destination.site if isinstance(destination, Node) else nodes[destination].site
+        return self._router.delay(source, target, at)
 
     def add_node(
         self,
