@@ -22,8 +22,12 @@ from sim.world import World
 QUICKSTART = Path(__file__).resolve().parent.parent / "scenarios" / "quickstart.yaml"
 
 
-def queries_per_second(architecture: str, scale: float = 40.0) -> tuple[float, int]:
-    """Queries per wall-second of one architecture on the quickstart world, volumes scaled."""
+def queries_per_second(architecture: str, scale: float = 40.0) -> tuple[float, int, float]:
+    """Queries per wall-second of one architecture on the quickstart world, volumes scaled.
+
+    The time counts the architecture's enrolment (for separate, matching every
+    query) and the run; the enrolment's share is returned too.
+    """
     overrides = [f"procedures.{i}.rate_per_day={rate}" for i, rate in _scaled_rates(scale)]
     scenario = load_scenario(QUICKSTART, [*overrides, "population.size=20000"])
     streams = Streams(scenario.seed, 0)
@@ -32,8 +36,11 @@ def queries_per_second(architecture: str, scale: float = 40.0) -> tuple[float, i
     workload = generate_workload(scenario, population, registers, streams)
     world = World(scenario, population, registers, workload, streams, architecture)
     start = time.perf_counter()
+    world.enroll()
+    enrolled = time.perf_counter()
     world.run()
-    return len(workload) / (time.perf_counter() - start), len(workload)
+    seconds = time.perf_counter() - start
+    return len(workload) / seconds, len(workload), (enrolled - start) / seconds
 
 
 def _scaled_rates(scale: float) -> list[tuple[int, float]]:
@@ -42,18 +49,26 @@ def _scaled_rates(scale: float) -> list[tuple[int, float]]:
 
 
 def main() -> None:
-    print("== throughput (queries simulated per wall-second) ==")
+    print("== throughput (queries simulated per wall-second, quickstart world x40 volume) ==")
     events = bare_timeout_events_per_second()
     mmc = mmc_customers_per_second()
     print(f"bare SimPy timeout loop      {events:>12,.0f} events/s")
     print(f"hand-written M/M/c queue     {mmc:>12,.0f} customers/s   (baseline)")
-    flat = None
+    rates = {}
     for name in available():
-        rate, count = queries_per_second(name)
-        flat = rate if name == "flat" else flat
-        print(f"{name:<28} {rate:>12,.0f} queries/s     ({count:,} queries)")
-    if flat is not None:
-        print(f"target: flat >= M/M/c: ratio flat/M/M/c = {flat / mmc:.2f} (target >= 1.00)")
+        rate, count, enrolment = queries_per_second(name)
+        rates[name] = rate
+        print(
+            f"{name:<28} {rate:>12,.0f} queries/s     "
+            f"({count:,} queries; enrolment {enrolment:.0%} of the time)"
+        )
+    flat = rates.get("flat")
+    if flat is None:
+        return
+    print(f"target: flat >= M/M/c: flat/M/M/c = {flat / mmc:.2f} (target >= 1.00)")
+    for name, rate in rates.items():
+        if name != "flat":
+            print(f"target: {name} within 2x of flat: {name}/flat = {rate / flat:.2f} (>= 0.50)")
 
 
 if __name__ == "__main__":

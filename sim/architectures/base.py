@@ -44,6 +44,15 @@ class WorldView(Protocol):
         ``NodeUnavailable`` when a network on the way is down too long.
         """
 
+    def travel(self, *path: int | Node) -> simpy.Timeout:
+        """Hops through ``path`` with no service between them, as one timeout."""
+
+    def travel_time(self, *path: int | Node) -> float:
+        """Seconds for a message leaving now to pass through ``path``, without an event.
+
+        Return it as ``Resolution.reply_seconds`` for the answer's way back.
+        """
+
     def add_node(
         self,
         name: str,

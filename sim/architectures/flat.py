@@ -22,6 +22,7 @@ import simpy
 
 from sim.architectures.base import Architecture, WorldView
 from sim.architectures.enrolment import draw_wrong_links, entry_for
+from sim.architectures.exchanges import allowed_queries
 from sim.architectures.resolution import NOT_ANSWERED, NOT_FOUND, REFUSED, Resolution
 from sim.architectures.stores import (
     AuditTrail,
@@ -46,12 +47,13 @@ class Flat(Architecture):
 
     def enroll(self, world: WorldView) -> None:
         """Record each register entry's number, with errors at the scenario's rate."""
-        self._numbers = world.population.national_number
-        self._by_number = np.argsort(self._numbers)
         self._links = draw_wrong_links(world, "flat", self.params.registration_error_rate)
         self._agency_of = [node.agency for node in world.registers.nodes]
-        self._lawful = world.scenario.lawful_exchanges()
-        self._access_log: list[tuple[int, float, int]] = []  # (query, time, number asked for)
+        if self.params.access_control:
+            self._lawful = allowed_queries(world, world.scenario.lawful_exchanges())
+        else:
+            self._lawful = [True] * len(world.workload)
+        self._access_log: list[tuple[int, float, int]] = []  # (query, time, whose number)
         hub = self.params.directory_hub
         self._hub = world.add_node(HUB, hub.servers, hub.service_time) if hub else None
 
@@ -63,54 +65,33 @@ class Flat(Architecture):
         """Record ``other``'s number on ``person``'s entry at ``agency`` (for experiments)."""
         self._links[agency].add(person, other)
 
-    def _owners_of(self, numbers: np.ndarray) -> np.ndarray:
-        """The person each number was issued to (-1: nobody)."""
-        numbers = np.asarray(numbers, dtype=self._numbers.dtype)
-        position = np.searchsorted(self._numbers, numbers, sorter=self._by_number)
-        persons = self._by_number[np.clip(position, 0, len(self._by_number) - 1)]
-        return np.where(self._numbers[persons] == numbers, persons, NOT_ANSWERED)
-
-    def _owner_of(self, number: int) -> int:
-        """The person the number was issued to (-1: nobody)."""
-        position = int(np.searchsorted(self._numbers, number, sorter=self._by_number))
-        if position < len(self._by_number):
-            person = int(self._by_number[position])
-            if self._numbers[person] == number:
-                return person
-        return NOT_ANSWERED
-
-    def _lookup(self, world: WorldView, node: int, number: int, now: float) -> int:
-        """The person whose entry at ``node`` carries ``number`` (-1: none)."""
+    def _lookup(self, world: WorldView, node: int, person: int, now: float) -> int:
+        """The person whose entry at ``node`` carries ``person``'s number (-1: none)."""
         links = self._links[self._agency_of[node]]
-        return entry_for(world, node, links, self._owner_of(number), now)
+        return entry_for(world, node, links, person, now)
 
     def resolve(self, world: WorldView, query: int) -> Generator[simpy.Event, Any, Resolution]:
         workload = world.workload
         citizen, requester, provider = workload.parties(query)
         requester_agency = self._agency_of[requester]
-        number = int(self._numbers[self._links[requester_agency].linked(citizen)])
-        exchange = (
-            requester_agency,
-            self._agency_of[provider],
-            workload.item_names[workload.item[query]],
-        )
-        refused = self.params.access_control and exchange not in self._lawful
+        recorded = self._links[requester_agency].linked(citizen)  # whose number is sent
+        refused = not self._lawful[query]
         if self._hub is not None:
-            return (yield from self._through_hub(world, query, number, refused))
+            return (yield from self._through_hub(world, query, recorded, refused))
         yield world.hop(requester, provider)
-        self._access_log.append((query, world.env.now, number))
+        self._access_log.append((query, world.env.now, recorded))
         if refused:
-            yield world.hop(provider, requester)
-            return Resolution(NOT_ANSWERED, REFUSED)
+            back = world.travel_time(provider, requester)
+            return Resolution(NOT_ANSWERED, REFUSED, reply_seconds=back)
         yield from world.nodes[provider].serve()
-        person = self._lookup(world, provider, number, world.env.now)
-        yield world.hop(provider, requester)
+        person = self._lookup(world, provider, recorded, world.env.now)
+        back = world.travel_time(provider, requester)
         if person == NOT_ANSWERED:
-            return Resolution(NOT_ANSWERED, NOT_FOUND)
-        return Resolution(person)
+            return Resolution(NOT_ANSWERED, NOT_FOUND, reply_seconds=back)
+        return Resolution(person, reply_seconds=back)
 
     def _through_hub(
-        self, world: WorldView, query: int, number: int, refused: bool
+        self, world: WorldView, query: int, recorded: int, refused: bool
     ) -> Generator[simpy.Event, Any, Resolution]:
         """Requester → hub (authorisation, reference directory) → provider → hub → requester.
 
@@ -121,16 +102,16 @@ class Flat(Architecture):
         hub = self._hub
         yield world.hop(requester, hub)
         yield from hub.serve()
-        self._access_log.append((query, world.env.now, number))
-        person = self._lookup(world, provider, number, world.env.now)
+        self._access_log.append((query, world.env.now, recorded))
+        person = self._lookup(world, provider, recorded, world.env.now)
         if refused or person == NOT_ANSWERED:
-            yield world.hop(hub, requester)
-            return Resolution(NOT_ANSWERED, REFUSED if refused else NOT_FOUND, hops=2)
+            outcome = REFUSED if refused else NOT_FOUND
+            back = world.travel_time(hub, requester)
+            return Resolution(NOT_ANSWERED, outcome, hops=2, reply_seconds=back)
         yield world.hop(hub, provider)
         yield from world.nodes[provider].serve()
-        yield world.hop(provider, hub)
-        yield world.hop(hub, requester)
-        return Resolution(person, hops=4)
+        back = world.travel_time(provider, hub, requester)
+        return Resolution(person, hops=4, reply_seconds=back)
 
     def holdings(self, world: WorldView) -> Holdings:
         """Every agency system stores the national number as registered, errors included;
@@ -156,7 +137,6 @@ class Flat(Architecture):
         """
         log = self._access_log
         query = np.array([row[0] for row in log], dtype=np.int64)
-        numbers = np.array([row[2] for row in log], dtype=np.int64)
         provider = world.workload.provider[query].astype(np.int64)
         tracked = set(world.scenario.privacy.detection.data_tracker)
         visible = np.array([agency in tracked for agency in self._agency_of], dtype=bool)
@@ -165,6 +145,6 @@ class Flat(Architecture):
             provider,
             query,
             np.array([row[1] for row in log], dtype=float),
-            self._owners_of(numbers),
+            np.array([row[2] for row in log], dtype=np.int64),
             visible[provider],
         )

@@ -34,6 +34,8 @@ class Resolution:
         visits: trips the citizen made to fetch a paper certificate.
         citizen_seconds: the citizen's time on those trips.
         hops: network hops the query travelled.
+        reply_seconds: the answer's travel time back to the requester after the
+            query's last event (``WorldView.travel_time``); the query ends then.
     """
 
     person: int
@@ -42,3 +44,4 @@ class Resolution:
     visits: int = 0
     citizen_seconds: float = 0.0
     hops: int = 2
+    reply_seconds: float = 0.0

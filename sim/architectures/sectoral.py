@@ -146,20 +146,19 @@ class Sectoral(Architecture):
             person = self.numbers.owner(bpk, self._code_of[requester])
             self._authority_log.append((query, world.env.now, person))
             if (self._sector_of[requester], self._sector_of[provider]) not in self._allowed:
-                yield world.hop(authority, requester)
-                return Resolution(NOT_ANSWERED, REFUSED, hops=2)
+                back = world.travel_time(authority, requester)
+                return Resolution(NOT_ANSWERED, REFUSED, hops=2, reply_seconds=back)
             bpk = self.numbers.bpk(person, self._code_of[provider])  # sent as a vbPK
-            yield world.hop(authority, requester)
-            yield world.hop(requester, provider)
+            yield world.travel(authority, requester, provider)
             hops = 4
         yield from world.nodes[provider].serve()
         owner = self.numbers.owner(bpk, self._code_of[provider])
         links = self.links[self._agency_of[provider]]
         person = entry_for(world, provider, links, owner, world.env.now)
-        yield world.hop(provider, requester)
+        back = world.travel_time(provider, requester)
         if person == NOT_ANSWERED:
-            return Resolution(NOT_ANSWERED, NOT_FOUND, hops=hops)
-        return Resolution(person, hops=hops)
+            return Resolution(NOT_ANSWERED, NOT_FOUND, hops=hops, reply_seconds=back)
+        return Resolution(person, hops=hops, reply_seconds=back)
 
     def holdings(self, world: WorldView) -> Holdings:
         """Agencies store their sector's bPK as enrolled; the authority the sourcePINs."""

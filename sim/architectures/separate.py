@@ -3,7 +3,9 @@
 (Germany, Slovenia.) Agency A asks agency B about a citizen by the basic four
 facts as A has them: name, address, sex, birth date, with A's recording errors
 and, where A was not told of a move or marriage, stale. B runs the record-linkage
-matcher (``sim.linkage``) against its own register, its system busy for the
+matcher (``sim.linkage``) against its own register as it stands when the request
+is sent (all queries are matched before the run, in array operations, each
+against its register's copies of that moment), its system busy for the
 service time plus a comparison per candidate in the record's blocks: a match above the upper
 threshold is accepted, one below the lower threshold rejected, one in between
 goes to a clerk (a queue of B's clerks). No match means the citizen is asked to
@@ -24,13 +26,19 @@ from collections.abc import Generator
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import simpy
 
 from sim.architectures.base import Architecture, WorldView
 from sim.architectures.resolution import ANSWERED, NOT_ANSWERED, NOT_FOUND, REFUSED, Resolution
 from sim.architectures.stores import AuditTrail, Holdings, agency_tables, holdings_base
-from sim.linkage import Matcher
-from sim.population.records import agency_copies, as_records, build_register_copies
+from sim.linkage.batch import fit_m_u
+from sim.linkage.compare import field_specs
+from sim.linkage.decision import DEFAULT_AMBIGUITY_MARGIN
+from sim.linkage.fellegi_sunter import MUParameters
+from sim.linkage.records import READING_COLUMN, RecordTable, Vocabulary
+from sim.linkage.versioned import ACCEPT, REJECT, REVIEW, VersionedRegisters, match_versioned
+from sim.population.records import agency_copies, build_register_copies
 from sim.scenario.params import SeparateParams
 from sim.world.node import DurationSampler, Node
 
@@ -42,35 +50,29 @@ class Separate(Architecture):
     params: SeparateParams
 
     def enroll(self, world: WorldView) -> None:
-        """Take every agency's copies, fit a matcher per providing office, seat the clerks."""
-        scenario, population = world.scenario, world.population
-        copies = build_register_copies(scenario, population, world.registers, world.rng)
-        self._copies = [as_records(frame) for frame in copies.initial]
-        self._updates = copies.updates
-        self._matchers: dict[int, Matcher] = {}
+        """Take every agency's copies, fit the matching per agency, seat the clerks, and match.
+
+        Every query's matching is done here, for all queries at once
+        (:func:`match_versioned`): the record the requester sends is its copy of
+        the citizen when the query is issued, matched against the provider's
+        register as it stands then (moves and marriages recorded so far).
+        """
+        scenario, workload = world.scenario, world.workload
+        copies = build_register_copies(scenario, world.population, world.registers, world.rng)
+        updates = copies.updates
+        versions = VersionedRegisters.from_history(
+            copies.initial, updates.frame, updates.times, updates.nodes
+        )
         self._clerks: dict[int, Node] = {}
-        rates = scenario.records.error_rates.model_dump()
-        fitted: dict[str, Any] = {}
-        for provider in np.unique(world.workload.provider).tolist():
+        fitted: dict[str, int] = {}
+        params: list[MUParameters] = []
+        params_of_node = np.zeros(len(world.registers.nodes), dtype=np.int64)
+        for provider in np.unique(workload.provider).tolist():
             node = world.registers.nodes[provider]
-            register = copies.initial[provider]
-            sample_rng = world.rng("separate", "em-sample", node.name)
-            m_u = fitted.get(node.agency)
-            queries = None
-            if m_u is None:
-                size = min(self.params.em_sample, len(register))
-                sample = sample_rng.choice(register["id"].to_numpy(), size, replace=False)
-                queries = agency_copies(population, sample, 0.0, rates, sample_rng)
-            matcher = Matcher.fit(
-                register,
-                m_u=m_u,
-                queries=queries,
-                blocking=tuple(self.params.blocking),
-                upper=self.params.upper_threshold,
-                lower=self.params.lower_threshold,
-            )
-            fitted.setdefault(node.agency, matcher.m_u)
-            self._matchers[provider] = matcher
+            if node.agency not in fitted:
+                fitted[node.agency] = len(params)
+                params.append(self._fit(world, copies.initial[provider], node.name))
+            params_of_node[provider] = fitted[node.agency]
             self._clerks[provider] = world.add_node(
                 f"clerks-{node.name}",
                 self.params.clerks,
@@ -78,29 +80,54 @@ class Separate(Architecture):
                 group=f"clerks-{node.agency}",
                 staff=True,
             )
+        sent = versions.find(workload.requester, workload.citizen, workload.time)
+        with_record = np.flatnonzero(sent >= 0)  # a requester without a copy sends nothing
+        matches = match_versioned(
+            versions,
+            versions.frame.iloc[sent[with_record]],
+            workload.provider[with_record],
+            workload.time[with_record],
+            params,
+            params_of_node,
+            blocking=tuple(self.params.blocking),
+            upper=self.params.upper_threshold,
+            lower=self.params.lower_threshold,
+            ambiguity_margin=DEFAULT_AMBIGUITY_MARGIN,
+        )
+        self._matches = matches
+        self._match_of = np.full(len(workload), -1, dtype=np.int64)
+        self._match_of[with_record] = np.arange(len(with_record))
+        decision = np.full(len(workload), REJECT, dtype=np.int8)
+        decision[with_record] = matches.decision
+        best = np.full(len(workload), NOT_ANSWERED, dtype=np.int64)
+        best[with_record] = matches.best
+        searched = np.zeros(len(workload), dtype=np.int64)
+        searched[with_record] = matches.candidates
+        self._decision, self._best = decision.tolist(), best.tolist()
+        self._searched = searched.tolist()
         self._review_time = DurationSampler(
             self.params.review_time, world.rng("separate", "review-time")
         )
         self._clerk_rng = world.rng("separate", "clerk-decisions")
         self._question_rng = world.rng("separate", "clerk-questions")
         self._question_rate = scenario.privacy.insiders.clerk_question_rate
-        world.env.process(self._apply_updates(world.env))
 
-    def _apply_updates(self, env: simpy.Environment) -> Generator[simpy.Event, Any, None]:
-        """Record new copies as citizens move or marry and agencies learn of it."""
-        updates = self._updates
-        records = as_records(updates.frame.assign(id=np.arange(len(updates.frame))))
-        persons = updates.frame["id"].tolist()
-        for row, (at, node) in enumerate(
-            zip(updates.times.tolist(), updates.nodes.tolist(), strict=True)
-        ):
-            if at > env.now:
-                yield env.timeout(at - env.now)
-            record = records[row]
-            self._copies[node][persons[row]] = record
-            matcher = self._matchers.get(node)
-            if matcher is not None:
-                matcher.update(persons[row], record)
+    def _fit(self, world: WorldView, register: pd.DataFrame, node_name: str) -> MUParameters:
+        """m and u for one agency: EM on its register against a sample of fresh copies."""
+        rates = world.scenario.records.error_rates.model_dump()
+        sample_rng = world.rng("separate", "em-sample", node_name)
+        size = min(self.params.em_sample, len(register))
+        sample = sample_rng.choice(register["id"].to_numpy(), size, replace=False)
+        reading = READING_COLUMN in register.columns
+        vocabulary = Vocabulary()
+        return fit_m_u(
+            RecordTable.from_frame(register, vocabulary, with_reading=reading),
+            vocabulary,
+            field_specs(with_reading=reading),
+            queries=agency_copies(world.population, sample, 0.0, rates, sample_rng),
+            blocking=tuple(self.params.blocking),
+            reading=reading,
+        )
 
     def _clerk_decides(self, citizen: int, candidates: list, weights: np.ndarray) -> int:
         """The person a clerk settles on after review (-1: no match, ask for a certificate)."""
@@ -114,38 +141,38 @@ class Separate(Architecture):
     def resolve(self, world: WorldView, query: int) -> Generator[simpy.Event, Any, Resolution]:
         workload, env = world.workload, world.env
         citizen, requester, provider = workload.parties(query)
-        record = self._copies[requester].get(citizen)
         yield world.hop(requester, provider)
-        matcher = self._matchers[provider]
-        result = matcher.match_one(record) if record is not None else None
         node = world.nodes[provider]
-        searched = result.n_candidates if result is not None else 0
+        searched = self._searched[query]
         yield from node.serve(
             node.service_time() + searched * self.params.search_time_per_candidate
         )
         person, clerk_seconds = NOT_ANSWERED, 0.0
-        if result is not None and result.decision == "accept":
-            person = int(result.best_id)
-        elif result is not None and result.decision == "review":
+        decision = self._decision[query]
+        if decision == ACCEPT:
+            person = self._best[query]
+        elif decision == REVIEW:
             clerk_seconds = self._review_time()
             yield from self._clerks[provider].serve(clerk_seconds)
             if (
                 not workload.legal_basis[query]
                 and self._question_rng.random() < self._question_rate
             ):
-                yield world.hop(provider, requester)
-                return Resolution(NOT_ANSWERED, REFUSED, clerk_seconds)
-            candidates, weights = matcher.score_one(record)
-            person = self._clerk_decides(citizen, candidates, weights)
+                back = world.travel_time(provider, requester)
+                return Resolution(NOT_ANSWERED, REFUSED, clerk_seconds, reply_seconds=back)
+            candidates, weights = self._matches.pairs_of(int(self._match_of[query]))
+            person = self._clerk_decides(citizen, candidates.tolist(), weights)
         visits, citizen_seconds = 0, 0.0
         if person == NOT_ANSWERED and workload.insider[query]:
-            yield world.hop(provider, requester)
-            return Resolution(NOT_ANSWERED, NOT_FOUND, clerk_seconds)
+            back = world.travel_time(provider, requester)
+            return Resolution(NOT_ANSWERED, NOT_FOUND, clerk_seconds, reply_seconds=back)
         if person == NOT_ANSWERED:
             yield env.timeout(self.params.visit_delay)
             person, visits, citizen_seconds = citizen, 1, self.params.visit_hours * 3600
-        yield world.hop(provider, requester)
-        return Resolution(person, ANSWERED, clerk_seconds, visits, citizen_seconds)
+        back = world.travel_time(provider, requester)
+        return Resolution(
+            person, ANSWERED, clerk_seconds, visits, citizen_seconds, reply_seconds=back
+        )
 
     def holdings(self, world: WorldView) -> Holdings:
         """Each agency system stores only its own local number (and the basic four facts)."""

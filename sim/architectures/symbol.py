@@ -47,6 +47,7 @@ import simpy
 
 from sim.architectures.base import Architecture, WorldView
 from sim.architectures.enrolment import draw_wrong_links, entry_for
+from sim.architectures.exchanges import allowed_queries
 from sim.architectures.resolution import (
     NOT_ANSWERED,
     NOT_FOUND,
@@ -153,7 +154,7 @@ class Symbol(Architecture):
         codes = issue_numbers(population.size, world.rng("symbol", "resident-codes")) // 10
         secret = world.rng("symbol", "hub-secret").bytes(32)
         self.symbols = Symbols(codes, secret, [node.name for node in nodes])
-        self.exchanges = params.exchanges(world.scenario)
+        self._allowed = allowed_queries(world, params.exchanges(world.scenario))
         self.access_log: list[AccessRecord] = []
         self._agency_of = [node.agency for node in nodes]
         self._municipality_of = [node.municipality for node in nodes]
@@ -193,10 +194,11 @@ class Symbol(Architecture):
         yield from own.serve()
         yield world.hop(own, hub)
         yield from hub.serve()
-        yield from self._issue_if_needed(world, recorded, requester)
+        if self._needs_issuing(recorded, requester):
+            yield from self._issue(world, recorded, requester)
         person = self.symbols.resident(self.symbols.symbol(recorded, requester), requester)
         item = int(workload.item[query])
-        allowed = (requester_agency, provider_agency, workload.item_names[item]) in self.exchanges
+        allowed = self._allowed[query]  # by the statutory exchange table
         self.access_log.append(
             AccessRecord(
                 world.env.now,
@@ -210,10 +212,10 @@ class Symbol(Architecture):
             )
         )
         if not allowed:
-            yield world.hop(hub, own)
-            yield world.hop(own, requester)
-            return Resolution(NOT_ANSWERED, REFUSED, hops=4)
-        yield from self._issue_if_needed(world, person, provider)
+            back = world.travel_time(hub, own, requester)
+            return Resolution(NOT_ANSWERED, REFUSED, hops=4, reply_seconds=back)
+        if self._needs_issuing(person, provider):
+            yield from self._issue(world, person, provider)
         symbol = self.symbols.symbol(person, provider)
         theirs = self.intermediate[provider]
         yield world.hop(hub, theirs)
@@ -222,12 +224,10 @@ class Symbol(Architecture):
         owner = self.symbols.resident(symbol, provider)
         links = self.links[provider_agency]
         answer = entry_for(world, provider, links, owner, world.env.now)
-        yield world.hop(theirs, hub)
-        yield world.hop(hub, own)
-        yield world.hop(own, requester)
+        back = world.travel_time(theirs, hub, own, requester)
         if answer == NOT_ANSWERED:
-            return Resolution(NOT_ANSWERED, NOT_FOUND, hops=6)
-        return Resolution(answer, hops=6)
+            return Resolution(NOT_ANSWERED, NOT_FOUND, hops=6, reply_seconds=back)
+        return Resolution(answer, hops=6, reply_seconds=back)
 
     def _issued_during_run(self, person: int, system: int) -> bool:
         """Whether the entry was made during the run (a birth, or a move into the municipality).
@@ -239,13 +239,15 @@ class Symbol(Architecture):
         municipality = self._municipality_of[system]
         return municipality >= 0 and self._home[person] != municipality
 
-    def _issue_if_needed(
+    def _needs_issuing(self, person: int, system: int) -> bool:
+        """Whether the symbol is one made during the run and not issued yet."""
+        return (person, system) not in self._issued and self._issued_during_run(person, system)
+
+    def _issue(
         self, world: WorldView, person: int, system: int
     ) -> Generator[simpy.Event, Any, None]:
         """Issue a symbol made during the run, once: a lookup at the resident registry."""
         key = (person, system)
-        if key in self._issued or not self._issued_during_run(person, system):
-            return
         pending = self._issuing.get(key)
         if pending is not None:
             yield pending

@@ -111,6 +111,37 @@ def estimate_m_u(
     )
 
 
+def fit_m_u(
+    register: RecordTable,
+    vocabulary: Vocabulary,
+    specs: Sequence[FieldSpec],
+    *,
+    queries: pd.DataFrame | None,
+    blocking: Sequence[str],
+    reading: bool,
+    max_block_size: int | None = DEFAULT_MAX_BLOCK_SIZE,
+    sample_pairs: int = DEFAULT_SAMPLE_PAIRS,
+    seed: int = 0,
+) -> MUParameters:
+    """m and u for matching records like ``queries`` against an encoded register.
+
+    u is estimated from random pairs and m by EM on the candidate pairs between
+    ``queries`` (e.g. another agency's copies of some of the same people) and
+    the register; without ``queries`` there are no copies of the same people to
+    learn m from, so m is the default.
+    """
+    if queries is None:
+        u = random_pairs_u(register, register, specs, seed=seed)
+        return MUParameters(tuple(specs), tuple(default_m(s) for s in specs), u, source="default-m")
+    incoming = RecordTable.from_frame(queries, vocabulary, with_reading=reading, grow=False)
+    pairs = candidate_pairs(
+        key_columns(incoming, blocking, reading=reading),
+        key_columns(register, blocking, reading=reading),
+        max_block_size=max_block_size,
+    )
+    return estimate_m_u(incoming, register, pairs, specs, sample_pairs=sample_pairs, seed=seed)
+
+
 def link(
     left: pd.DataFrame,
     right: pd.DataFrame,

@@ -49,7 +49,7 @@ def key_columns(table: RecordTable, keys: Sequence[str], *, reading: bool) -> di
 
 
 def _pairs_on_key(
-    left: np.ndarray, right: np.ndarray, max_block_size: int | None
+    left: np.ndarray, right: np.ndarray, max_block_size: int | None, limit_left: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
     """Positions (left, right) of all pairs with equal, non-negative key codes."""
     n_codes = max(int(left.max(initial=0)), int(right.max(initial=0))) + 1
@@ -57,7 +57,9 @@ def _pairs_on_key(
     right_sizes = np.bincount(right[right >= 0], minlength=n_codes)
     usable = (left_sizes > 0) & (right_sizes > 0)
     if max_block_size is not None:
-        usable &= (left_sizes <= max_block_size) & (right_sizes <= max_block_size)
+        usable &= right_sizes <= max_block_size
+        if limit_left:
+            usable &= left_sizes <= max_block_size
     right = np.where((right >= 0) & usable[np.maximum(right, 0)], right, -1)
     order = np.argsort(right, kind="stable")
     sorted_codes = right[order]
@@ -73,6 +75,7 @@ def candidate_pairs(
     right_keys: Mapping[str, np.ndarray],
     *,
     max_block_size: int | None = DEFAULT_MAX_BLOCK_SIZE,
+    limit_left: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Row positions of candidate pairs: the union over keys of agreeing pairs.
 
@@ -80,6 +83,9 @@ def candidate_pairs(
         left_keys, right_keys: per key, one code per record (from
             :func:`key_columns`, same vocabulary); both must have the same keys.
         max_block_size: skip key values shared by more records than this.
+        limit_left: apply ``max_block_size`` to the left side too; False when the
+            left holds many incoming records, each matched on its own against the
+            right (as :class:`BlockingIndex` does).
 
     Returns:
         ``(left_positions, right_positions)``, each pair once, sorted by left
@@ -88,7 +94,7 @@ def candidate_pairs(
     n_right = len(next(iter(right_keys.values())))
     codes = [np.empty(0, dtype=np.int64)]
     for key, left in left_keys.items():
-        left_pos, right_pos = _pairs_on_key(left, right_keys[key], max_block_size)
+        left_pos, right_pos = _pairs_on_key(left, right_keys[key], max_block_size, limit_left)
         codes.append(left_pos.astype(np.int64) * n_right + right_pos)
     pairs = np.sort(np.concatenate(codes))
     pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs

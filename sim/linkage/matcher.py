@@ -8,18 +8,11 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from sim.linkage.batch import (
-    DEFAULT_SAMPLE_PAIRS,
-    MUSpec,
-    estimate_m_u,
-    random_pairs_u,
-    resolve_m_u,
-)
+from sim.linkage.batch import DEFAULT_SAMPLE_PAIRS, MUSpec, fit_m_u, resolve_m_u
 from sim.linkage.blocking import (
     BLOCKING_KEYS,
     DEFAULT_MAX_BLOCK_SIZE,
     BlockingIndex,
-    candidate_pairs,
     key_columns,
 )
 from sim.linkage.compare import (
@@ -36,7 +29,7 @@ from sim.linkage.decision import (
     check_thresholds,
     decide_best,
 )
-from sim.linkage.fellegi_sunter import MUParameters, default_m
+from sim.linkage.fellegi_sunter import MUParameters
 from sim.linkage.records import READING_COLUMN, RecordTable, Vocabulary, normalized_record
 
 INPUT_COLUMNS = ("name", READING_COLUMN, "address", "sex", "birth_date")
@@ -144,19 +137,18 @@ class Matcher:
         table = RecordTable.from_frame(register, vocabulary, with_reading=reading)
         if m_u is not None:
             params = resolve_m_u(m_u, specs)
-        elif queries is not None:
-            incoming = RecordTable.from_frame(queries, vocabulary, with_reading=reading, grow=False)
-            pairs = candidate_pairs(
-                key_columns(incoming, blocking, reading=reading),
-                key_columns(table, blocking, reading=reading),
-                max_block_size=max_block_size,
-            )
-            params = estimate_m_u(
-                incoming, table, pairs, specs, sample_pairs=sample_pairs, seed=seed
-            )
         else:
-            u = random_pairs_u(table, table, specs, seed=seed)
-            params = MUParameters(specs, tuple(default_m(s) for s in specs), u, source="default-m")
+            params = fit_m_u(
+                table,
+                vocabulary,
+                specs,
+                queries=queries,
+                blocking=blocking,
+                reading=reading,
+                max_block_size=max_block_size,
+                sample_pairs=sample_pairs,
+                seed=seed,
+            )
         raw = {
             column: register[column].astype(object).tolist()
             if column in register.columns

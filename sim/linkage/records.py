@@ -80,9 +80,19 @@ def _split_raw(value: object) -> tuple[str | None, str | None]:
 
 
 def _split(values: np.ndarray, raw: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    pairs = [_split_raw(v) if raw else split_first(v) for v in values.tolist()]
-    heads, tails = zip(*pairs, strict=True) if pairs else ((), ())
-    return np.array(heads, dtype=object), np.array(tails, dtype=object)
+    """First word and the rest of each value, each distinct value split once."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    split = _split_raw if raw else split_first
+    pairs = [split(value) for value in uniques.tolist()]
+    heads = np.array([pair[0] for pair in pairs] + [None], dtype=object)
+    tails = np.array([pair[1] for pair in pairs] + [None], dtype=object)
+    return heads[codes], tails[codes]
+
+
+def _raw_column(values: np.ndarray) -> np.ndarray:
+    """:func:`_raw` of each value, each distinct value once."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return np.array([_raw(value) for value in uniques.tolist()] + [None], dtype=object)[codes]
 
 
 def digit_signature(digits: np.ndarray) -> np.ndarray:
@@ -131,7 +141,7 @@ def normalized_columns(frame: pd.DataFrame, *, with_reading: bool) -> dict[str, 
         out["name_reading.norm"] = np.full(len(frame), None, dtype=object)
     out["surname.reading"], out["given.reading"] = _split(out["name_reading.norm"])
     raw_address = np.asarray(frame["address"], dtype=object)
-    out["address.raw"] = np.array([_raw(v) for v in raw_address.tolist()], dtype=object)
+    out["address.raw"] = _raw_column(raw_address)
     out["address.norm"] = np.asarray(normalize_series(frame["address"], "address"), dtype=object)
     out["address.municipality"], out["address.rest"] = _split(out["address.norm"])
     out["sex"] = np.asarray(normalize_series(frame["sex"], "sex"), dtype=object)

@@ -10,6 +10,7 @@ import simpy
 
 from sim.architectures.resolution import NodeUnavailable
 from sim.scenario.distributions import DurationDistribution
+from sim.world.servers import Servers
 
 if TYPE_CHECKING:
     from sim.world.site import Site
@@ -35,8 +36,9 @@ class DurationSampler:
 class Node:
     """A named system with ``servers`` parallel servers and a service-time distribution.
 
-    Busy time is integrated exactly over the measured window (after warm-up),
-    so utilisation = busy server-seconds / (servers x window length).
+    Busy time is counted exactly over the measured window (after warm-up): each
+    service adds, when it starts, the part of it that falls in the window, so
+    utilisation = busy server-seconds / (servers x window length).
 
     A node may have down windows (outages). A request that arrives, or reaches
     the head of the queue, while the node is down waits until it is back up, or
@@ -66,7 +68,7 @@ class Node:
         if site is not None and site.pool is not None:
             self.resource = site.pool
         else:
-            self.resource = simpy.Resource(env, capacity=servers)
+            self.resource = Servers(env, servers)
         self.servers = self.resource.capacity
         self.service_time = service_time
         self.measure_from = measure_from
@@ -75,10 +77,9 @@ class Node:
         self.queue_max = 0
         self.waits: list[float] = []
         self.served = 0
-        self._last_change = measure_from
-        self._area = 0.0  # busy server-seconds since time 0, for the time series
-        self._area_since = 0.0
+        self._started_area = 0.0  # server-seconds of every service started, in full
         self._busy_now = 0
+        self._ends_sum = 0.0  # sum of the end times of the services under way
         self.down: list[tuple[float, float]] = []
         self.max_wait = float("inf")
         self.on_wait: Callable[[], None] | None = None
@@ -119,39 +120,42 @@ class Node:
                 self.on_wait()
             yield self.env.timeout(up_at - self.env.now)
 
-    def _account(self, delta_busy: int) -> None:
-        now = min(self.env.now, self.measure_until)
-        if now > self._last_change:
-            self.busy_seconds += self._busy_now * (now - self._last_change)
-            self._last_change = now
-        self._area += self._busy_now * (self.env.now - self._area_since)
-        self._area_since = self.env.now
-        self._busy_now += delta_busy
-        if self.site is not None:
-            self.site.account(delta_busy)
-
     def serve(self, duration: float | None = None) -> Generator[simpy.Event, object, float]:
         """Queue for a server, hold it for one service, and return the time spent waiting.
 
         Raises:
             NodeUnavailable: the node is down for longer than ``max_wait``.
         """
-        arrival = self.env.now
-        measured = arrival >= self.measure_from
+        env = self.env
+        arrival = env.now
         if self.down:
             yield from self._wait_until_up()
-        with self.resource.request() as request:
-            if measured and len(self.resource.queue) > self.queue_max:
-                self.queue_max = len(self.resource.queue)
-            yield request
-            if self.down and self.up_at(self.env.now) > self.env.now:
+        resource = self.resource
+        if not resource.try_take():
+            if arrival >= self.measure_from and len(resource.queue) >= self.queue_max:
+                self.queue_max = len(resource.queue) + 1
+            yield resource.wait()
+        try:
+            if self.down and self.up_at(env.now) > env.now:
                 # Reached a server while the node is down: hold it until the node is back.
                 yield from self._wait_until_up()
-            wait = self.env.now - arrival
-            self._account(+1)
-            yield self.env.timeout(self.service_time() if duration is None else duration)
-            self._account(-1)
-        if measured:
+            start = env.now
+            seconds = self.service_time() if duration is None else duration
+            self._busy_now += 1
+            self._ends_sum += start + seconds
+            self._started_area += seconds
+            in_window = min(start + seconds, self.measure_until) - max(start, self.measure_from)
+            if in_window > 0:
+                self.busy_seconds += in_window
+            if self.site is not None:
+                self.site.count_service(start, in_window)
+            yield env.timeout(seconds)
+            self._busy_now -= 1
+            self._ends_sum -= start + seconds
+        finally:
+            resource.release()
+        wait = start - arrival
+        if arrival >= self.measure_from:
             self.waits.append(wait)
             self.served += 1
         return wait
@@ -163,8 +167,5 @@ class Node:
 
     def busy_area(self) -> float:
         """Busy server-seconds from time 0 until now (unlike ``busy_seconds``, not clipped)."""
-        return self._area + self._busy_now * (self.env.now - self._area_since)
-
-    def finish(self) -> None:
-        """Close the busy-time integral at the end of the run."""
-        self._account(0)
+        still_to_serve = self._ends_sum - self._busy_now * self.env.now
+        return self._started_area - still_to_serve

@@ -9,6 +9,7 @@ import simpy
 
 from sim.scenario import Scenario, ScenarioError
 from sim.scenario.sections import DEFAULT_NETWORK
+from sim.world.servers import Servers
 
 if TYPE_CHECKING:
     from sim.world.node import Node
@@ -38,7 +39,6 @@ class Site:
         cost_per_server_hour: float = 1.0,
         pooled_servers: int | None = None,
         declared: bool = False,
-        measure_from: float = 0.0,
         measure_until: float = math.inf,
     ):
         self.env = env
@@ -46,16 +46,13 @@ class Site:
         self.network = network
         self.cost_per_server_hour = cost_per_server_hour
         self.declared = declared
-        self.pool = simpy.Resource(env, capacity=pooled_servers) if pooled_servers else None
+        self.pool = Servers(env, pooled_servers) if pooled_servers else None
         self.servers = pooled_servers or 0
         self.tenants: list[Node] = []
-        self.measure_from = measure_from
         self.measure_until = measure_until
-        self.busy_seconds = 0.0
-        self._busy_now = 0
-        self._last_change = measure_from
+        self.busy_seconds = 0.0  # added to by the systems' services (``Node``)
         self.down: list[tuple[float, float]] = []
-        self._pending_restores: list[tuple[float, float, int]] = []
+        self.pending_restores: list[tuple[float, float, int]] = []
         self.restored_after: list[float] = []
 
     def set_down(self, windows: list[tuple[float, float]]) -> None:
@@ -75,21 +72,17 @@ class Site:
         if self.pool is None:
             self.servers += node.servers
 
-    def account(self, delta_busy: int) -> None:
-        """A server of one of the site's systems became busy (+1) or free (-1)."""
-        now = self.env.now
-        clipped = min(now, self.measure_until)
-        if clipped > self._last_change:
-            self.busy_seconds += self._busy_now * (clipped - self._last_change)
-            self._last_change = clipped
-        self._busy_now += delta_busy
-        if delta_busy > 0 and self._pending_restores:
-            self.note_activity(now)
+    def count_service(self, start: float, in_window: float) -> None:
+        """A system here starts a service at ``start``, ``in_window`` seconds of it measured."""
+        if in_window > 0:
+            self.busy_seconds += in_window
+        if self.pending_restores:
+            self.note_activity(start)
 
     def await_restore(self, struck_at: float, restored_at: float) -> None:
         """Watch for the first activity after a disaster (at ``struck_at``) is over."""
-        self._pending_restores.append((restored_at, struck_at, len(self.restored_after)))
-        self._pending_restores.sort()
+        self.pending_restores.append((restored_at, struck_at, len(self.restored_after)))
+        self.pending_restores.sort()
         self.restored_after.append(math.nan)
 
     def note_activity(self, now: float) -> None:
@@ -99,13 +92,9 @@ class Site:
         """
         if now > self.measure_until:
             return
-        while self._pending_restores and self._pending_restores[0][0] <= now:
-            _, struck_at, slot = self._pending_restores.pop(0)
+        while self.pending_restores and self.pending_restores[0][0] <= now:
+            _, struck_at, slot = self.pending_restores.pop(0)
             self.restored_after[slot] = now - struck_at
-
-    def finish(self) -> None:
-        """Close the busy-time integral at the end of the run."""
-        self.account(0)
 
 
 class Placement:
@@ -172,7 +161,6 @@ class Placement:
             cost_per_server_hour=cost_per_server_hour,
             pooled_servers=pooled_servers,
             declared=declared,
-            measure_from=self._scenario.warmup,
             measure_until=self._scenario.duration,
         )
         self.sites.append(site)

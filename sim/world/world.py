@@ -89,10 +89,33 @@ class World:
         Raises:
             NodeUnavailable: a network on the way is down for longer than a query waits.
         """
+        return self.env.timeout(self._hop_time(origin, destination, self.env.now))
+
+    def travel(self, *path: int | Node) -> simpy.Timeout:
+        """Hops through ``path`` with no service between them, as one event."""
+        return self.env.timeout(self.travel_time(*path))
+
+    def travel_time(self, *path: int | Node) -> float:
+        """Seconds for a message leaving now to pass through ``path`` (two systems or more).
+
+        Each hop's time is drawn when the message reaches its start, so a network
+        that goes down on the way is waited for as on a hop of its own. An answer's
+        way back to the requester needs no event: an architecture returns its
+        travel time in ``Resolution.reply_seconds``.
+
+        Raises:
+            NodeUnavailable: a network on the way is down for longer than a query waits.
+        """
+        now = at = self.env.now
+        for index in range(len(path) - 1):
+            at += self._hop_time(path[index], path[index + 1], at)
+        return at - now
+
+    def _hop_time(self, origin: int | Node, destination: int | Node, at: float) -> float:
         nodes = self.nodes
         source = origin.site if isinstance(origin, Node) else nodes[origin].site
         target = destination.site if isinstance(destination, Node) else nodes[destination].site
-        return self.env.timeout(self._router.delay(source, target, self.env.now))
+        return self._router.delay(source, target, at)
 
     def add_node(
         self,
@@ -146,11 +169,8 @@ class World:
         self.load_series: LoadSeries = sampler.series
         self.env.process(sampler.process(self.env))
         self.env.run()
-        for node in self.nodes:
-            node.finish()
+        self.log.close()
         sites = [site for site in self._placement.sites if site.tenants]
-        for site in sites:
-            site.finish()
         agency_sites = [self.nodes[i].site.name for i in range(len(self.registers.nodes))]
         return WorldResult(
             self.architecture.name,
@@ -183,7 +203,7 @@ class World:
             if process in self._outage_waiters:
                 self._outage_waiters.discard(process)
                 self.log.waited[query] = True
-        self.log.record(query, self.env.now, resolution)
+        self.log.record(query, self.env.now + resolution.reply_seconds, resolution)
 
 
 def _make_architecture(scenario: Scenario, name: str) -> Architecture:

@@ -1,0 +1,207 @@
+"""Matching many incoming records at once, each against a register as it stood at a time.
+
+Registers change during a run: people move, marry, are born. A
+:class:`VersionedRegisters` table holds every record every register held, each
+row valid from ``valid_from`` until the register recorded a newer copy of the
+same person (``valid_until``). :func:`match_versioned` matches each incoming
+record against the rows of its register valid at its time, for all records in
+array operations: block (on the blocking keys within the register), compare,
+weigh with the register's m and u, and decide on the best candidate exactly as
+:meth:`Matcher.match_one` decides (same thresholds, same ambiguity rule).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sim.linkage.batch import compare_pairs
+from sim.linkage.blocking import DEFAULT_MAX_BLOCK_SIZE, candidate_pairs, key_columns
+from sim.linkage.fellegi_sunter import MUParameters, score
+from sim.linkage.records import READING_COLUMN, RecordTable, Vocabulary
+
+ACCEPT, REVIEW, REJECT = 0, 1, 2
+DECISION_NAMES = ("accept", "review", "reject")
+
+
+@dataclass
+class VersionedRegisters:
+    """Every copy of a record any register held, with when it held it.
+
+    Rows are sorted by register, person (``frame["id"]``) and ``valid_from``.
+    """
+
+    frame: pd.DataFrame
+    register: np.ndarray
+    person: np.ndarray
+    valid_from: np.ndarray
+    valid_until: np.ndarray
+
+    @classmethod
+    def from_history(
+        cls,
+        initial: Sequence[pd.DataFrame],
+        updates: pd.DataFrame,
+        update_times: np.ndarray,
+        update_registers: np.ndarray,
+    ) -> VersionedRegisters:
+        """Registers from their contents at the start and the copies recorded later.
+
+        ``initial[k]`` is register k at the start (valid from the beginning of
+        time); each update row is a new copy recorded by ``update_registers[i]``
+        at ``update_times[i]``, replacing that person's earlier copy there.
+        """
+        sizes = [len(frame) for frame in initial]
+        register = np.concatenate(
+            [np.repeat(np.arange(len(initial)), sizes), np.asarray(update_registers)]
+        ).astype(np.int64)
+        valid_from = np.concatenate([np.full(sum(sizes), -np.inf), np.asarray(update_times)])
+        frame = pd.concat([*initial, updates], ignore_index=True)
+        person = frame["id"].to_numpy(np.int64)
+        order = np.lexsort((valid_from, person, register))
+        register, person, valid_from = register[order], person[order], valid_from[order]
+        same_entry = (register[1:] == register[:-1]) & (person[1:] == person[:-1])
+        valid_until = np.full(len(order), np.inf)
+        valid_until[:-1][same_entry] = valid_from[1:][same_entry]
+        frame = frame.iloc[order].reset_index(drop=True)
+        return cls(frame, register, person, valid_from, valid_until)
+
+    def __len__(self) -> int:
+        return len(self.register)
+
+    def find(self, registers: np.ndarray, persons: np.ndarray, times: np.ndarray) -> np.ndarray:
+        """The row of each (register, person) valid at each time (-1: not on that register)."""
+        span = int(self.person.max(initial=0)) + 1
+        keys = self.register * span + self.person
+        wanted = np.asarray(registers, dtype=np.int64) * span + np.asarray(persons)
+        first = np.searchsorted(keys, wanted, side="left")
+        row = np.searchsorted(keys, wanted, side="right") - 1
+        times = np.asarray(times, dtype=float)
+        # Step back over the copies recorded after each time (a person has few).
+        too_late = (row >= first) & (self.valid_from[np.maximum(row, 0)] > times)
+        while too_late.any():
+            row[too_late] -= 1
+            too_late = (row >= first) & (self.valid_from[np.maximum(row, 0)] > times)
+        return np.where(row >= first, row, -1)
+
+
+@dataclass
+class VersionedMatches:
+    """What matching each incoming record found.
+
+    Attributes:
+        decision: ACCEPT, REVIEW or REJECT per incoming record (REJECT with no candidate).
+        best: the person of the highest-weight candidate (-1: no candidate).
+        candidates: how many register rows shared a blocking key and were valid then.
+        pair_record, pair_person, pair_weight: every valid candidate pair, sorted by
+            incoming record, then weight (highest first): what a clerk reviews.
+    """
+
+    decision: np.ndarray
+    best: np.ndarray
+    candidates: np.ndarray
+    pair_record: np.ndarray
+    pair_person: np.ndarray
+    pair_weight: np.ndarray
+
+    def pairs_of(self, record: int) -> tuple[np.ndarray, np.ndarray]:
+        """The candidates (persons) of one incoming record and their weights, best first."""
+        start, stop = np.searchsorted(self.pair_record, [record, record + 1])
+        return self.pair_person[start:stop], self.pair_weight[start:stop]
+
+
+def match_versioned(
+    registers: VersionedRegisters,
+    incoming: pd.DataFrame,
+    register_of: np.ndarray,
+    times: np.ndarray,
+    params: Sequence[MUParameters],
+    params_of_register: np.ndarray,
+    *,
+    blocking: Sequence[str],
+    upper: float,
+    lower: float,
+    ambiguity_margin: float,
+    max_block_size: int | None = DEFAULT_MAX_BLOCK_SIZE,
+) -> VersionedMatches:
+    """Match incoming record i against register ``register_of[i]`` as at ``times[i]``.
+
+    ``params[params_of_register[k]]`` are the m and u of register k (all with the
+    same fields). A key value shared by more than ``max_block_size`` rows of a
+    register is skipped for that register, as :class:`BlockingIndex` skips it.
+    """
+    if len(incoming) == 0:
+        nothing = np.zeros(0, dtype=np.int64)
+        return _decide(0, nothing, nothing, np.zeros(0), upper, lower, ambiguity_margin)
+    reading = READING_COLUMN in registers.frame.columns and READING_COLUMN in incoming.columns
+    vocabulary = Vocabulary()
+    right = RecordTable.from_frame(registers.frame, vocabulary, with_reading=reading)
+    left = RecordTable.from_frame(incoming, vocabulary, with_reading=reading, grow=False)
+    left_keys = key_columns(left, blocking, reading=reading)
+    right_keys = key_columns(right, blocking, reading=reading)
+    for key in blocking:
+        left_keys[key], right_keys[key] = _within_register(
+            left_keys[key], np.asarray(register_of), right_keys[key], registers.register
+        )
+    record, row = candidate_pairs(
+        left_keys, right_keys, max_block_size=max_block_size, limit_left=False
+    )
+    times = np.asarray(times, dtype=float)
+    valid = (registers.valid_from[row] <= times[record]) & (
+        times[record] < registers.valid_until[row]
+    )
+    record, row = record[valid], row[valid]
+    levels = compare_pairs(left, right, record, row, params[0].fields)
+    weight = np.empty(len(record))
+    which = np.asarray(params_of_register)[registers.register[row]]
+    for index, parameters in enumerate(params):
+        chosen = which == index
+        weight[chosen] = score(levels[chosen], parameters.weights())
+    order = np.lexsort((-weight, record))
+    record, person, weight = record[order], registers.person[row[order]], weight[order]
+    return _decide(len(incoming), record, person, weight, upper, lower, ambiguity_margin)
+
+
+def _within_register(
+    left: np.ndarray, left_register: np.ndarray, right: np.ndarray, right_register: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Key codes made distinct per register (dense, so blocks stay small arrays)."""
+    combined = np.concatenate([left, right]).astype(np.int64)
+    registers = np.concatenate([left_register, right_register]).astype(np.int64)
+    present = combined >= 0
+    codes = np.full(len(combined), -1, dtype=np.int64)
+    pairs = combined[present] * (int(registers.max(initial=0)) + 1) + registers[present]
+    codes[present] = np.unique(pairs, return_inverse=True)[1]
+    return codes[: len(left)], codes[len(left) :]
+
+
+def _decide(
+    size: int,
+    record: np.ndarray,
+    person: np.ndarray,
+    weight: np.ndarray,
+    upper: float,
+    lower: float,
+    margin: float,
+) -> VersionedMatches:
+    """Each record's decision from its candidates (sorted by record, best first)."""
+    candidates = np.bincount(record, minlength=size)
+    first = np.cumsum(candidates) - candidates
+    has = candidates > 0
+    top = np.full(size, -np.inf)
+    top[has] = weight[first[has]]
+    second = np.full(size, -np.inf)
+    two = candidates > 1
+    second[two] = weight[first[two] + 1]
+    decision = np.full(size, REJECT, dtype=np.int8)
+    decision[has & (top >= lower)] = REVIEW
+    gap = np.full(size, np.inf)
+    gap[two] = top[two] - second[two]
+    ambiguous = (second >= upper) & (gap < margin)
+    decision[has & (top >= upper) & ~ambiguous] = ACCEPT
+    best = np.full(size, -1, dtype=np.int64)
+    best[has] = person[first[has]]
+    return VersionedMatches(decision, best, candidates, record, person, weight)

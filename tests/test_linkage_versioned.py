@@ -1,0 +1,101 @@
+"""Matching many records at once against registers as they stood at given times."""
+
+import numpy as np
+import pandas as pd
+
+from sim.linkage import Matcher, MUParameters
+from sim.linkage.versioned import (
+    ACCEPT,
+    REJECT,
+    REVIEW,
+    VersionedRegisters,
+    match_versioned,
+)
+from tests.test_linkage_matching import TARO, frame, given_m_u
+
+HANAKO = {
+    "name": "佐藤 花子",
+    "name_reading": "サトウ ハナコ",
+    "address": "川崎市 1丁目3番地4号",
+    "sex": "F",
+    "birth_date": "1990-07-01",
+}
+MOVED_TARO = {**TARO, "address": "札幌市 5丁目9番地1号"}
+BLOCKING = ("birth_date", "name_reading")
+
+
+def registers() -> VersionedRegisters:
+    """Register 0 holds Taro (person 7) and Hanako (person 8); at t=100 it records Taro's move.
+    Register 1 holds Taro only."""
+    initial = [frame(TARO, HANAKO, ids=[7, 8]), frame(TARO, ids=[7])]
+    updates = frame(MOVED_TARO, ids=[7])
+    return VersionedRegisters.from_history(initial, updates, np.array([100.0]), np.array([0]))
+
+
+def params() -> MUParameters:
+    return Matcher.fit(frame(TARO, HANAKO), m_u=given_m_u()).m_u
+
+
+def match(records, register_of, times):
+    return match_versioned(
+        registers(),
+        frame(*records),
+        np.array(register_of),
+        np.array(times, dtype=float),
+        [params()],
+        np.zeros(2, dtype=np.int64),
+        blocking=BLOCKING,
+        upper=14.0,
+        lower=4.0,
+        ambiguity_margin=3.0,
+    )
+
+
+def test_a_copy_is_valid_from_when_it_was_recorded_until_the_next():
+    versions = registers()
+    taro_rows = np.flatnonzero((versions.register == 0) & (versions.person == 7))
+    assert versions.valid_from[taro_rows].tolist() == [-np.inf, 100.0]
+    assert versions.valid_until[taro_rows].tolist() == [100.0, np.inf]
+    rows = versions.find(np.array([0, 0, 1, 1]), np.array([7, 7, 7, 8]), np.array([5, 150, 5, 5]))
+    assert versions.frame["address"].iloc[rows[:3]].tolist() == [
+        TARO["address"],
+        MOVED_TARO["address"],
+        TARO["address"],
+    ]
+    assert rows[3] == -1  # Hanako is not on register 1
+
+
+def test_the_moved_address_matches_only_after_the_register_recorded_the_move():
+    result = match([MOVED_TARO, MOVED_TARO], [0, 0], [50.0, 150.0])
+    # One valid copy of Taro each time (the old one, then the new one) ...
+    assert result.candidates.tolist() == [1, 1]
+    # ... and only the new one agrees on the address.
+    before, after = result.pairs_of(0)[1][0], result.pairs_of(1)[1][0]
+    assert after > before
+
+
+def test_decisions_follow_the_thresholds_and_name_the_best_candidate():
+    result = match([TARO, HANAKO, {**HANAKO, "birth_date": "1950-01-01"}], [0, 0, 1], [0, 0, 0])
+    assert result.decision[0] == ACCEPT and result.best[0] == 7
+    assert result.decision[1] == ACCEPT and result.best[1] == 8
+    # Register 1 has no Hanako, and the changed date shares no block with Taro.
+    assert result.decision[2] == REJECT and result.best[2] == -1 and result.candidates[2] == 0
+    persons, weights = result.pairs_of(0)
+    assert persons.tolist() == [7] and weights[0] >= 14.0
+    assert REVIEW not in result.decision.tolist()
+
+
+def test_nothing_incoming_matches_nothing():
+    empty = match_versioned(
+        registers(),
+        pd.DataFrame(columns=frame(TARO).columns),
+        np.zeros(0, dtype=np.int64),
+        np.zeros(0),
+        [params()],
+        np.zeros(2, dtype=np.int64),
+        blocking=BLOCKING,
+        upper=14.0,
+        lower=4.0,
+        ambiguity_margin=3.0,
+    )
+    assert len(empty.decision) == 0
