@@ -70,7 +70,7 @@ def test_more_registration_errors_more_misdisclosures(quickstart):
     rates = [0.0, 0.01, 0.03, 0.1]
     observed = []
     for rate in rates:
-        scenario = small(quickstart, population__size=2000, flat__registration_error_rate=rate)
+        scenario = small(quickstart, population__size=5000, flat__registration_error_rate=rate)
         parts = build(scenario)
         observed.append(metric_dict(parts.world("flat").run(), parts.workload))
     misdisclosed = [m["linkage.misdisclosure_rate"] for m in observed]

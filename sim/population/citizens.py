@@ -7,6 +7,7 @@ from datetime import date
 
 import numpy as np
 
+from sim.population.blocks import WeightedCodes
 from sim.population.life_events import LifeEvents, draw_life_events
 from sim.population.numbers import issue_numbers
 from sim.population.vocabulary import Vocabulary
@@ -102,22 +103,17 @@ def generate_population(
         spec, streams.get("life-events"), duration_seconds, municipality_weights, vocabulary
     )
     total = spec.size + events.births
-    sex = rng.choice(np.array([MALE, FEMALE], dtype=np.int8), size=total)
+    sex = rng.integers(MALE, FEMALE + 1, size=total, dtype=np.int8)
     reference_day = REFERENCE_DAY
-    age_days = rng.integers(0, spec.max_age_years * 365, size=total)
     born_at = np.full(total, -np.inf)
     born_at[spec.size :] = events.birth_times
-    birth_date = (reference_day - age_days).astype(np.int32)
+    birth_date = rng.integers(0, spec.max_age_years * 365, size=total, dtype=np.int32)
+    np.subtract(reference_day, birth_date, out=birth_date)  # age in days -> birth date
     birth_date[spec.size :] = reference_day + (events.birth_times // 86400).astype(np.int32)
-    municipality = rng.choice(len(chosen), size=total, p=municipality_weights).astype(np.int32)
-    block = np.stack(
-        [
-            rng.integers(1, 10, size=total),
-            rng.integers(1, 31, size=total),
-            rng.integers(1, 31, size=total),
-        ],
-        axis=1,
-    ).astype(np.uint8)
+    municipality = WeightedCodes(municipality_weights).draw(rng, total)
+    block = np.empty((total, 3), dtype=np.uint8)
+    for column, highest in enumerate((9, 30, 30)):  # chōme, banchi, gō
+        block[:, column] = rng.integers(1, highest + 1, size=total, dtype=np.uint8)
     died_at = np.full(total, np.inf)
     died_at[events.death_persons] = events.death_times
     return Population(

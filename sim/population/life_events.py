@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.population.blocks import WeightedCodes, blocks
 from sim.population.vocabulary import Vocabulary
 from sim.scenario.sections import Population as PopulationSpec
 
@@ -14,16 +15,17 @@ SECONDS_PER_YEAR = 365.25 * 86400.0
 
 @dataclass
 class ChangeLog:
-    """Timed changes of one fact (municipality, surname), sorted by person then time."""
+    """Timed changes of one fact (municipality, surname), sorted by person then time.
+
+    Attributes:
+        persons: who changed (int32), in increasing order.
+        times: when (simulation seconds), increasing within each person.
+        values: the new value (int32 code).
+    """
 
     persons: np.ndarray
     times: np.ndarray
     values: np.ndarray
-
-    @classmethod
-    def build(cls, persons: np.ndarray, times: np.ndarray, values: np.ndarray) -> ChangeLog:
-        order = np.lexsort((times, persons))
-        return cls(persons[order], times[order], values[order])
 
     def __len__(self) -> int:
         return len(self.persons)
@@ -45,13 +47,32 @@ class LifeEvents:
     def _last_change(
         self, log: ChangeLog, persons: np.ndarray, times: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Index of each (person, time)'s last change at or before it, and whether there is one."""
-        span = self.horizon - self.history_start + 1.0
-        keys = log.persons * span + (log.times - self.history_start)
-        queries = np.asarray(persons) * span + (np.asarray(times) - self.history_start)
-        position = np.searchsorted(keys, queries, side="right") - 1
-        safe = np.clip(position, 0, None)
-        return safe, (position >= 0) & (log.persons[safe] == persons)
+        """Index of each (person, time)'s last change at or before it, and whether there is one.
+
+        Finds where each person's run of changes starts in the log, then steps
+        through the runs in time order, all queries at once, dropping a query
+        at its first change after its time or at the end of its run (runs are
+        a handful of changes). Exact at any population size, unlike one
+        combined person-and-time float key, which loses whole seconds beyond
+        ~30 million persons.
+        """
+        persons, times = np.broadcast_arrays(np.asarray(persons), np.asarray(times))
+        shape = persons.shape
+        persons, times = persons.reshape(-1), times.reshape(-1)
+        first = np.searchsorted(log.persons, persons, side="left")
+        last = first - 1  # the last change at or before the time so far (first - 1: none)
+        has_changes = log.persons[np.minimum(first, len(log) - 1)] == persons
+        going = np.flatnonzero(has_changes)
+        while len(going):
+            candidate = last[going] + 1
+            reached = (log.persons[candidate] == persons[going]) & (
+                log.times[candidate] <= times[going]
+            )
+            going, candidate = going[reached], candidate[reached]
+            last[going] = candidate
+            going = going[candidate + 1 < len(log)]
+        found = last >= first
+        return np.where(found, last, 0).reshape(shape), found.reshape(shape)
 
     def latest_value(
         self, log: ChangeLog, persons: np.ndarray, times: np.ndarray, default: np.ndarray
@@ -100,6 +121,7 @@ def draw_life_events(
     rates = spec.life_events
     size = spec.size
     history = spec.history_years * SECONDS_PER_YEAR
+    years = (history + duration_seconds) / SECONDS_PER_YEAR
 
     def count(rate: float, seconds: float = duration_seconds) -> int:
         return int(rng.poisson(rate * size * seconds / SECONDS_PER_YEAR))
@@ -107,25 +129,22 @@ def draw_life_events(
     death_count = count(rates.death_rate_per_year)
     death_persons, first = np.unique(rng.integers(0, size, death_count), return_index=True)
     death_times = rng.uniform(0, duration_seconds, death_count)[first]
-    died_at = np.full(size, np.inf)
-    died_at[death_persons] = death_times
+    deaths = (death_persons, death_times)
+    span = (-history, duration_seconds)
 
-    def timed_persons(rate: float) -> tuple[np.ndarray, np.ndarray]:
-        n = count(rate, history + duration_seconds)
-        persons = rng.integers(0, size, n)
-        times = rng.uniform(-history, duration_seconds, n)
-        keep = times < died_at[persons]
-        return persons[keep], times[keep]
-
-    move_persons, move_times = timed_persons(rates.move_rate_per_year)
-    destinations = rng.choice(len(municipality_weights), len(move_persons), p=municipality_weights)
-    marriage_persons, marriage_times = timed_persons(rates.marriage_rate_per_year)
-    new_surnames = vocabulary.draw_surnames(rng, len(marriage_persons)).astype(np.int32)
+    move_persons, move_times = _changes_by_person(
+        rng, rates.move_rate_per_year * years, size, span, deaths
+    )
+    destinations = WeightedCodes(municipality_weights).draw(rng, len(move_persons))
+    marriage_persons, marriage_times = _changes_by_person(
+        rng, rates.marriage_rate_per_year * years, size, span, deaths
+    )
+    new_surnames = vocabulary.draw_surnames(rng, len(marriage_persons))
 
     births = count(rates.birth_rate_per_year)
     return LifeEvents(
-        moves=ChangeLog.build(move_persons, move_times, destinations.astype(np.int32)),
-        marriages=ChangeLog.build(marriage_persons, marriage_times, new_surnames),
+        moves=ChangeLog(move_persons, move_times, destinations),
+        marriages=ChangeLog(marriage_persons, marriage_times, new_surnames),
         births=births,
         birth_times=np.sort(rng.uniform(0, duration_seconds, births)),
         death_persons=death_persons,
@@ -133,3 +152,56 @@ def draw_life_events(
         history_start=-history,
         horizon=duration_seconds,
     )
+
+
+def _changes_by_person(
+    rng: np.random.Generator,
+    mean_per_person: float,
+    size: int,
+    span: tuple[float, float],
+    deaths: tuple[np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each person's changes: a Poisson number at uniform times in ``span``, none after death.
+
+    Returns (persons as int32, times), sorted by person, then time, in linear
+    time and without a global sort. Persons are taken block by block in index
+    order; a block's number of changes is Poisson and each change falls on one
+    of its persons at random (the same as a Poisson count per person). The
+    changes are counting-sorted by person (tally each person, then repeat each
+    person index that many times), and only each person's few times need
+    sorting among themselves (:func:`_sort_within_runs`). ``deaths`` holds the
+    persons who die (sorted) and when.
+    """
+    death_persons, death_times = deaths
+    persons_parts, times_parts = [], []
+    for first, last in blocks(size):
+        count = rng.poisson(mean_per_person * (last - first))
+        per_person = np.bincount(rng.integers(0, last - first, count), minlength=last - first)
+        persons = np.repeat(np.arange(first, last, dtype=np.int32), per_person)
+        times = rng.uniform(span[0], span[1], len(persons))
+        _sort_within_runs(times, per_person)
+        died_at = np.full(last - first, np.inf)
+        dying = slice(*np.searchsorted(death_persons, [first, last]))
+        died_at[death_persons[dying] - first] = death_times[dying]
+        alive = times < died_at[persons - first]
+        persons_parts.append(persons[alive])
+        times_parts.append(times[alive])
+    if not persons_parts:
+        return np.zeros(0, dtype=np.int32), np.zeros(0)
+    return np.concatenate(persons_parts), np.concatenate(times_parts)
+
+
+def _sort_within_runs(values: np.ndarray, run_lengths: np.ndarray) -> None:
+    """Sort ``values`` in place within consecutive runs of the given lengths.
+
+    Runs of the same length are sorted together as the rows of one 2-D array,
+    so the work is linear in the number of values as long as runs are short
+    (a person has a handful of moves, not thousands).
+    """
+    ends = np.cumsum(run_lengths)
+    several = np.flatnonzero(run_lengths >= 2)
+    lengths = run_lengths[several]
+    for length in np.unique(lengths):
+        starts = ends[several[lengths == length]] - length
+        positions = starts[:, np.newaxis] + np.arange(length)
+        values[positions] = np.sort(values[positions], axis=1)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.population.blocks import blocks
 from sim.population.citizens import Population
 from sim.rng import Streams
 from sim.scenario import Scenario
@@ -107,6 +108,15 @@ def build_registers(scenario: Scenario, population: Population, streams: Streams
                 )
         else:
             nodes.append(AgencyNode(len(nodes), agency.name, agency.name, agency.sector, -1))
-            rng = streams.get("register", agency.name)
-            members[agency.name] = rng.random(population.size) < agency.coverage
+            members[agency.name] = _register_members(
+                streams.get("register", agency.name), population.size, agency.coverage
+            )
     return Registers(nodes, first_node, per_municipality, members)
+
+
+def _register_members(rng: np.random.Generator, size: int, coverage: float) -> np.ndarray:
+    """Each person on the register with probability ``coverage`` (a bool mask, made in blocks)."""
+    members = np.empty(size, dtype=bool)
+    for start, stop in blocks(size):
+        members[start:stop] = rng.random(stop - start) < coverage
+    return members

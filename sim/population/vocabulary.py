@@ -23,6 +23,8 @@ from importlib import resources
 
 import numpy as np
 
+from sim.population.blocks import WeightedCodes, blocks
+
 LOCALES = ("ja", "latin")
 MALE, FEMALE = 1, 2  # ISO 5218
 
@@ -136,7 +138,7 @@ class Vocabulary:
 
     def draw_surnames(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """``n`` surname codes drawn by the surname weights (int32)."""
-        return _draw(rng.random(n), self.surname_weights)
+        return WeightedCodes(self.surname_weights).draw(rng, n)
 
     def draw_given(self, rng: np.random.Generator, sex: np.ndarray) -> np.ndarray:
         """One given-name code per person, drawn from the list of that person's sex (int32).
@@ -146,10 +148,15 @@ class Vocabulary:
         """
         sex = np.asarray(sex)
         _check_sex(sex)
-        uniform = rng.random(sex.shape)
-        male = _draw(uniform, self.given_male_weights)
-        female = _draw(uniform, self.given_female_weights)
-        return np.where(sex == MALE, male, female).astype(np.int32)
+        male = WeightedCodes(self.given_male_weights)
+        female = WeightedCodes(self.given_female_weights)
+        flat_sex = sex.reshape(-1)
+        codes = np.empty(flat_sex.shape, dtype=np.int32)
+        for start, stop in blocks(len(codes)):
+            uniform = rng.random(stop - start)
+            as_male, as_female = male.of_uniform(uniform), female.of_uniform(uniform)
+            codes[start:stop] = np.where(flat_sex[start:stop] == MALE, as_male, as_female)
+        return codes.reshape(sex.shape)
 
     def draw_municipalities(self, rng: np.random.Generator, k: int) -> np.ndarray:
         """Choose the ``k`` municipalities of a world, by population, without replacement.
@@ -216,17 +223,11 @@ class Vocabulary:
 
 
 def _check_sex(sex: np.ndarray) -> None:
-    bad = ~np.isin(sex, (MALE, FEMALE))
+    bad = (sex != MALE) & (sex != FEMALE)
     if np.any(bad):
         raise ValueError(
             f"sex must be ISO 5218 codes 1 (male) or 2 (female); got {sex[bad][:5].tolist()}"
         )
-
-
-def _draw(uniform: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
-    cumulative = np.cumsum(probabilities)
-    codes = np.searchsorted(cumulative, uniform * cumulative[-1], side="right")
-    return np.minimum(codes, len(probabilities) - 1).astype(np.int32)
 
 
 def _join(*parts: np.ndarray | str) -> np.ndarray:
