@@ -94,7 +94,7 @@ def simulate_replication(
     multiplied by ``population.scale_factor``.
     """
     streams = Streams(scenario.seed, replication)
-    population = generate_population(scenario.population.simulated(), streams, scenario.duration)
+    population = generate_population(scenario.population, streams, scenario.duration)
     registers = build_registers(scenario, population, streams)
     workload = generate_workload(scenario, population, registers, streams)
     privacy = PrivacyAnalysis(scenario, population, registers, streams.get)

@@ -7,35 +7,17 @@ nodes' statistics; nothing is copied from a scenario parameter.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.architectures.resolution import ANSWERED, REFUSED, UNAVAILABLE
+from sim.citizens.metrics import CITIZEN_GLOSSARY, citizen_rows
+from sim.metric_info import MetricInfo
 
 if TYPE_CHECKING:
     from sim.workload import Workload
     from sim.world import WorldResult
-
-
-@dataclass(frozen=True)
-class MetricInfo:
-    """One glossary entry. ``<node>`` in a name stands for an agency or system name,
-    ``<compromise>`` for the name of a set of leaked systems (``privacy.compromises``).
-
-    ``scaled`` marks a count of persons or records in the population: when only a
-    sample of the citizens is simulated (``population.sample`` below 1) it is
-    multiplied by the scale factor (``population.size`` / simulated citizens).
-    Counts of exchanges, times and shares come from the full-volume workload and
-    are never scaled.
-    """
-
-    name: str
-    unit: str
-    meaning: str
-    better: str = ""  # "higher", "lower" or "" when neither is better
-    scaled: bool = False
 
 
 GLOSSARY: tuple[MetricInfo, ...] = (
@@ -111,7 +93,7 @@ GLOSSARY: tuple[MetricInfo, ...] = (
     MetricInfo(
         "citizen.visits", "visits", "trips citizens made to fetch paper certificates", "lower"
     ),
-    MetricInfo("citizen.hours", "h", "citizens' time spent on those trips", "lower"),
+    *CITIZEN_GLOSSARY,
     MetricInfo("privacy.unauthorized_attempts", "queries", "queries made without a legal basis"),
     MetricInfo(
         "privacy.unauthorized_blocked",
@@ -295,7 +277,8 @@ def compute_metrics(result: WorldResult, workload: Workload) -> list[tuple[str, 
     """Every glossary metric for one run, as ``(metric, value)`` pairs in glossary order."""
     log = result.log
     after_warmup = workload.time >= result.measure_from
-    measured = after_warmup & ~workload.insider
+    made = result.made if result.made is not None else np.ones(len(workload), dtype=bool)
+    measured = after_warmup & ~workload.insider & made
     unlawful = after_warmup & ~workload.legal_basis
     count = int(measured.sum())
     citizen = workload.citizen[measured]
@@ -305,7 +288,9 @@ def compute_metrics(result: WorldResult, workload: Workload) -> list[tuple[str, 
     visits = log.visits[measured]
     latency = (log.answered_at - workload.time)[measured]
     answered = outcome == ANSWERED
-    correct = answered & (person == citizen)
+    impostor = workload.impostor[measured]
+    correct = answered & (person == citizen) & ~impostor
+    wrong_party = (person != citizen) | impostor  # someone else's data, or an impostor served
     sectors = result.node_sectors
     cross = sectors[workload.requester[measured]] != sectors[workload.provider[measured]]
 
@@ -326,7 +311,7 @@ def compute_metrics(result: WorldResult, workload: Workload) -> list[tuple[str, 
         ("linkage.queries", float(count)),
         ("linkage.auto_rate", _share(answered & (clerk == 0) & (visits == 0), count)),
         ("linkage.correct_rate", _share(correct, count)),
-        ("linkage.misdisclosure_rate", _share(answered & (person != citizen), count)),
+        ("linkage.misdisclosure_rate", _share(answered & wrong_party, count)),
         ("linkage.failed_rate", _share(~answered, count)),
         ("linkage.refused_rate", _share(outcome == REFUSED, count)),
         ("linkage.precision", _share(correct, int(answered.sum()))),
@@ -343,7 +328,7 @@ def compute_metrics(result: WorldResult, workload: Workload) -> list[tuple[str, 
         ("procedure.latency_p50", _percentile(procedure_latency, 50)),
         ("procedure.latency_p95", _percentile(procedure_latency, 95)),
         ("citizen.visits", float(visits.sum())),
-        ("citizen.hours", float(log.citizen_seconds[measured].sum() / 3600)),
+        *citizen_rows(result, workload, measured),
         ("privacy.unauthorized_attempts", float(unlawful.sum())),
         ("privacy.unauthorized_blocked", float((unlawful & (log.outcome == REFUSED)).sum())),
         ("privacy.unauthorized_answered", float((unlawful & (log.outcome == ANSWERED)).sum())),

@@ -35,6 +35,8 @@ class Workload:
     item: np.ndarray  # int16 index into item_names
     legal_basis: np.ndarray  # bool
     insider: np.ndarray  # bool: an insider's misuse (``sim.privacy.insiders``)
+    impostor: np.ndarray  # bool: an impostor's application in the citizen's name
+    notice: np.ndarray  # bool: a one-stop notice to another agency (``citizens.one_stop``)
     procedure_names: list[str]
     item_names: list[str]
 
@@ -56,6 +58,8 @@ COLUMN_TYPES = {
     "item": np.int16,
     "legal_basis": bool,
     "insider": bool,
+    "impostor": bool,
+    "notice": bool,
 }
 """The type of every per-query column of a Workload."""
 
@@ -103,6 +107,12 @@ def _draw_citizens(
     return citizens
 
 
+def notice_item(procedure: Procedure) -> str:
+    """The item of a one-stop notice: the application itself, passed on (a lawful exchange,
+    see ``Scenario.lawful_exchanges``)."""
+    return f"{procedure.name}-notice"
+
+
 def generate_workload(
     scenario: Scenario, population: Population, registers: Registers, streams: Streams
 ) -> Workload:
@@ -114,53 +124,51 @@ def generate_workload(
     and moved where the case needs it). With ``population.sample`` below 1 the
     workload is not thinned: each simulated citizen stands for
     ``population.scale_factor`` citizens and has that many times their queries.
+
+    With a ``citizens`` section, impostors' applications (``citizens.impersonation``)
+    join from a stream of their own, marked ``impostor``, and with
+    ``citizens.one_stop`` an application also sends a notice (a query, marked
+    ``notice``) to each agency of its procedure's ``one_stop``.
     """
     rng = streams.get("workload")
-    item_names = sorted({need.item for p in scenario.procedures for need in p.needs})
+    citizens = scenario.citizens
+    one_stop = citizens is not None and citizens.one_stop
+    items = {need.item for p in scenario.procedures for need in p.needs}
+    if one_stop:
+        items |= {notice_item(p) for p in scenario.procedures if p.one_stop}
+    item_names = sorted(items)
     item_index = {name: i for i, name in enumerate(item_names)}
-    columns: dict[str, list[np.ndarray]] = {key: [] for key in Workload.__dataclass_fields__}
+    columns: dict[str, list[np.ndarray]] = {key: [] for key in COLUMN_TYPES}
     next_instance = 0
+    impostor_rate = citizens.impersonation.rate_per_day if citizens is not None else 0.0
+    impostor_rng = streams.get("impostors")
     for p_index, procedure in enumerate(scenario.procedures):
-        daily_rate = procedure.daily_rate(scenario.population.size)
-        times = arrival_times(procedure, daily_rate, scenario.duration, rng)
-        involved = [procedure.requester, *(need.provider for need in procedure.needs)]
-        pool = np.flatnonzero(registers.eligible(involved, population.size))
-        moved = procedure.requester_municipality == "previous" or any(
-            need.municipality == "previous" for need in procedure.needs
+        times = arrival_times(
+            procedure, procedure.daily_rate(scenario.population.size), scenario.duration, rng
         )
-        if moved:
-            pool = np.intersect1d(pool, population.events.moves.persons)
-        if len(times) == 0 or len(pool) == 0:
-            continue
-        citizens = _draw_citizens(pool, times, population, rng, moved)
-        keep = citizens >= 0
-        times, citizens = times[keep], citizens[keep]
-        municipality = {
-            "residence": population.municipality_at(citizens, times),
-            "previous": population.previous_municipality_at(citizens, times) if moved else None,
-        }
-        requester = registers.node_of(
-            procedure.requester, municipality[procedure.requester_municipality]
+        impostors = arrival_times(
+            procedure, impostor_rate / len(scenario.procedures), scenario.duration, impostor_rng
         )
-        instances = next_instance + np.arange(len(times), dtype=np.int64)
-        next_instance += len(times)
-        for need in procedure.needs:
-            columns["time"].append(times)
-            columns["procedure"].append(np.full(len(times), p_index, dtype=np.int16))
-            columns["instance"].append(instances)
-            columns["citizen"].append(citizens.astype(np.int64))
-            columns["requester"].append(requester)
-            columns["provider"].append(
-                registers.node_of(need.provider, municipality[need.municipality])
+        for when, draws, impostor in ((times, rng, False), (impostors, impostor_rng, True)):
+            rows = _procedure_rows(
+                procedure, when, population, registers, draws, one_stop, item_index
             )
-            columns["item"].append(np.full(len(times), item_index[need.item], dtype=np.int16))
-            columns["legal_basis"].append(np.full(len(times), need.legal_basis))
-            columns["insider"].append(np.zeros(len(times), dtype=bool))
+            if not rows:
+                continue
+            count = len(rows.pop("count"))
+            rows["procedure"] = np.full(len(rows["time"]), p_index, dtype=np.int16)
+            rows["instance"] = next_instance + rows["instance"]
+            rows["impostor"] = np.full(len(rows["time"]), impostor)
+            next_instance += count
+            for key, values in rows.items():
+                columns[key].append(values)
     misuse = insider_queries(
         scenario, population, registers, streams.get("insiders"), item_index, next_instance
     )
-    for key, values in misuse.items():
-        columns[key].append(values)
+    if misuse:
+        size = len(misuse["time"])
+        for key, kind in COLUMN_TYPES.items():
+            columns[key].append(misuse.get(key, np.zeros(size, dtype=kind)))
     arrays = {
         key: np.concatenate(columns[key]).astype(kind, copy=False)
         if columns[key]
@@ -173,3 +181,70 @@ def generate_workload(
         procedure_names=[p.name for p in scenario.procedures] + insider_procedure_names(scenario),
         item_names=item_names,
     )
+
+
+def _procedure_rows(
+    procedure: Procedure,
+    times: np.ndarray,
+    population: Population,
+    registers: Registers,
+    rng: np.random.Generator,
+    one_stop: bool,
+    item_index: dict[str, int],
+) -> dict[str, np.ndarray]:
+    """The queries of one procedure's applications at ``times`` (instances numbered from 0).
+
+    Empty when there is no time or no eligible citizen; ``count`` holds one
+    entry per application.
+    """
+    involved = [procedure.requester, *(need.provider for need in procedure.needs)]
+    pool = np.flatnonzero(registers.eligible([*involved, *procedure.one_stop], population.size))
+    moved = procedure.requester_municipality == "previous" or any(
+        need.municipality == "previous" for need in procedure.needs
+    )
+    if moved:
+        pool = np.intersect1d(pool, population.events.moves.persons)
+    if len(times) == 0 or len(pool) == 0:
+        return {}
+    citizens = _draw_citizens(pool, times, population, rng, moved)
+    keep = citizens >= 0
+    times, citizens = times[keep], citizens[keep].astype(np.int64)
+    municipality = {
+        "residence": population.municipality_at(citizens, times),
+        "previous": population.previous_municipality_at(citizens, times) if moved else None,
+    }
+    requester = registers.node_of(
+        procedure.requester, municipality[procedure.requester_municipality]
+    )
+    asks = [(n.provider, n.item, n.legal_basis, n.municipality, False) for n in procedure.needs]
+    if one_stop:
+        notice = notice_item(procedure)
+        asks += [(agency, notice, True, "residence", True) for agency in procedure.one_stop]
+    size = len(times)
+    rows: dict[str, list[np.ndarray]] = {key: [] for key in _ROW_KEYS}
+    for provider, item, legal_basis, office, is_notice in asks:
+        rows["time"].append(times)
+        rows["instance"].append(np.arange(size, dtype=np.int64))
+        rows["citizen"].append(citizens)
+        rows["requester"].append(requester)
+        rows["provider"].append(registers.node_of(provider, municipality[office]))
+        rows["item"].append(np.full(size, item_index[item], dtype=np.int16))
+        rows["legal_basis"].append(np.full(size, legal_basis))
+        rows["insider"].append(np.zeros(size, dtype=bool))
+        rows["notice"].append(np.full(size, is_notice))
+    joined = {key: np.concatenate(values) for key, values in rows.items()}
+    joined["count"] = times
+    return joined
+
+
+_ROW_KEYS = (
+    "time",
+    "instance",
+    "citizen",
+    "requester",
+    "provider",
+    "item",
+    "legal_basis",
+    "insider",
+    "notice",
+)

@@ -33,7 +33,7 @@ class Parts:
 
 def build(scenario: Scenario, replication: int = 0) -> Parts:
     streams = Streams(scenario.seed, replication)
-    population = generate_population(scenario.population.simulated(), streams, scenario.duration)
+    population = generate_population(scenario.population, streams, scenario.duration)
     registers = build_registers(scenario, population, streams)
     workload = generate_workload(scenario, population, registers, streams)
     return Parts(scenario, population, registers, workload, streams)

@@ -79,9 +79,16 @@ class Architecture(ABC):
     """
 
     name: ClassVar[str]
+    links_across_agencies: ClassVar[bool] = True
+    """Whether a citizen's records at different agencies can be linked without name matching
+    (so a portal can tell citizens of another agency's procedures they are eligible for)."""
 
     def __init__(self, params: Any):
         self.params = params
+
+    def accepts_number_as_proof(self, scenario: Scenario) -> bool:
+        """Whether a counter takes the bare number as proof from someone without a card."""
+        return False
 
     @classmethod
     def system_names(cls, scenario: Scenario) -> set[str]:

@@ -61,6 +61,9 @@ class Flat(Architecture):
     def system_names(cls, scenario: Scenario) -> set[str]:
         return {HUB} if scenario.flat.directory_hub is not None else set()
 
+    def accepts_number_as_proof(self, scenario: Scenario) -> bool:
+        return self.params.number_as_proof
+
     def record_wrong_number(self, agency: str, person: int, other: int) -> None:
         """Record ``other``'s number on ``person``'s entry at ``agency`` (for experiments)."""
         self._links[agency].add(person, other)

@@ -48,6 +48,7 @@ class Separate(Architecture):
 
     name = "separate"
     params: SeparateParams
+    links_across_agencies = False
 
     def enroll(self, world: WorldView) -> None:
         """Take every agency's copies, fit the matching per agency, seat the clerks, and match.

@@ -92,7 +92,11 @@ class Population:
 def generate_population(
     spec: PopulationSpec, streams: Streams, duration_seconds: float
 ) -> Population:
-    """Draw the citizens, their facts and their life events for one replication."""
+    """Draw the citizens, their facts and their life events for one replication.
+
+    With ``spec.sample`` below 1 only the sample is drawn (``spec.simulated_size``).
+    """
+    spec = spec.simulated()
     rng = streams.get("population")
     vocabulary = Vocabulary.load(spec.locale)
     chosen, municipality_names = _choose_municipalities(vocabulary, rng, spec.municipalities)

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import Field, field_validator, model_validator
 
 from sim.scenario.base import StrictModel
+from sim.scenario.citizens import Citizens
 from sim.scenario.hosting import Disaster, Hosting, hosting_problems
 from sim.scenario.params import (
     ARCHITECTURE_PARAMS,
@@ -95,6 +96,11 @@ class Scenario(StrictModel):
     disasters: list[Disaster] = Field(
         default_factory=list, description="disasters that destroy a site during the run"
     )
+    citizens: Citizens | None = Field(
+        None,
+        description="citizens' side: counter or online, identity checks, impostors, one-stop "
+        "and push notices (default: not simulated)",
+    )
 
     @field_validator("timeseries_interval")
     @classmethod
@@ -162,6 +168,14 @@ class Scenario(StrictModel):
                         + _hint(procedure.requester, agency_names),
                     )
                 )
+            for stop_index, agency in enumerate(procedure.one_stop):
+                if agency not in agency_names:
+                    problems.append(
+                        (
+                            ("procedures", index, "one_stop", stop_index),
+                            f"unknown agency {agency!r}" + _hint(agency, agency_names),
+                        )
+                    )
             for need_index, need in enumerate(procedure.needs):
                 if need.provider not in agency_names:
                     problems.append(
@@ -194,13 +208,19 @@ class Scenario(StrictModel):
         return self
 
     def lawful_exchanges(self) -> set[tuple[str, str, str]]:
-        """The (requester, provider, item) exchanges some procedure needs with a legal basis."""
-        return {
+        """The (requester, provider, item) exchanges some procedure needs with a legal basis,
+        and, with ``citizens.one_stop``, each procedure's notices to its one-stop agencies."""
+        lawful = {
             (procedure.requester, need.provider, need.item)
             for procedure in self.procedures
             for need in procedure.needs
             if need.legal_basis
         }
+        if self.citizens is not None and self.citizens.one_stop:
+            for procedure in self.procedures:
+                notice = f"{procedure.name}-notice"
+                lawful |= {(procedure.requester, agency, notice) for agency in procedure.one_stop}
+        return lawful
 
     def agency(self, name: str) -> Agency:
         """The agency spec named ``name``."""

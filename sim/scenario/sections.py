@@ -200,6 +200,15 @@ class Need(StrictModel):
     )
 
 
+class Uptake(StrictModel):
+    """How many of the citizens eligible for a procedure apply for it."""
+
+    base: float = Field(ge=0, le=1, description="share of eligible citizens who apply untold")
+    told: float = Field(
+        ge=0, le=1, description="share who apply when a push notice tells them they can"
+    )
+
+
 class Procedure(StrictModel):
     """An administrative procedure started by an agency, needing items from others."""
 
@@ -231,6 +240,19 @@ class Procedure(StrictModel):
         description="24 non-negative weights, one per hour of the day (default: flat)",
     )
     needs: list[Need] = Field(min_length=1, description="items needed from other agencies")
+    online: bool = Field(
+        False, description="card holders can apply online (see `citizens.online_share`)"
+    )
+    one_stop: list[Slug] = Field(
+        default_factory=list,
+        description="agencies whose own procedure this application also starts: with "
+        "`citizens.one_stop` a notice to each (a query), otherwise a trip to each",
+    )
+    uptake: Uptake | None = Field(
+        None,
+        description="for a procedure citizens must apply for: the rate is then the rate at "
+        "which citizens become eligible, and these shares apply (default: all apply)",
+    )
 
     @model_validator(mode="after")
     def _one_rate(self) -> Procedure:

@@ -10,6 +10,7 @@ import simpy
 
 from sim.architectures import Architecture, available
 from sim.architectures.resolution import NOT_ANSWERED, UNAVAILABLE, NodeUnavailable, Resolution
+from sim.citizens.counter import CitizenRecord, CitizenSide
 from sim.population.citizens import Population
 from sim.population.registers import Registers
 from sim.rng import Streams
@@ -38,6 +39,8 @@ class WorldResult:
     sites: list[Site] = field(default_factory=list)  # every site with a system on it
     records_lost: int = 0  # register entries destroyed by disasters
     restored_after: list[float] = field(default_factory=list)  # per strike, seconds (NaN: never)
+    made: np.ndarray | None = None  # per query: made at all (None: every one was)
+    citizens: CitizenRecord | None = None  # the citizen's side, when the scenario has it
 
 
 class World:
@@ -57,7 +60,7 @@ class World:
         self.population = population
         self.registers = registers
         self.workload = workload
-        self._streams = streams
+        self.streams = streams
         self._placement = Placement(self.env, scenario)
         check_system_names(scenario, registers, self._placement.hosted_names())
         self._down = down_time(scenario, streams.get)
@@ -81,7 +84,7 @@ class World:
 
     def rng(self, *names: str) -> np.random.Generator:
         """A named random stream of this replication (same names, same numbers)."""
-        return self._streams.get(*names)
+        return self.streams.get(*names)
 
     def hop(self, origin: int | Node, destination: int | Node) -> simpy.Timeout:
         """One network hop between two systems (node indices or nodes), over their sites' networks.
@@ -130,7 +133,7 @@ class World:
         ``staff`` marks people rather than servers (clerks): on no site, never reached by a hop.
         """
         group = group or name
-        sampler = DurationSampler(service_time, self._streams.get("service", name))
+        sampler = DurationSampler(service_time, self.streams.get("service", name))
         site = None if staff else self._placement.place(name, group)
         node = Node(
             self.env,
@@ -164,7 +167,8 @@ class World:
         self.enroll()
         for strike in self._down.strikes:
             self._placement.declared(strike.site).await_restore(strike.at, strike.restored_at)
-        self.env.process(self._replay())
+        citizens = CitizenSide(self) if self.scenario.citizens is not None else None
+        self.env.process(citizens.replay() if citizens else self._replay())
         sampler = LoadSampler(self.nodes, self.scenario.timeseries_interval, self.scenario.duration)
         self.load_series: LoadSeries = sampler.series
         self.env.process(sampler.process(self.env))
@@ -184,6 +188,8 @@ class World:
                 self.scenario, self.population, self.registers, self._down.strikes, agency_sites
             ),
             [after for site in sites for after in site.restored_after],
+            made=citizens.queries_made() if citizens else None,
+            citizens=citizens.record() if citizens else None,
         )
 
     def _replay(self) -> Generator[simpy.Event, object, None]:
@@ -192,6 +198,10 @@ class World:
             if issued_at > env.now:
                 yield env.timeout(issued_at - env.now)
             env.process(self._query(query))
+
+    def start_query(self, query: int) -> None:
+        """Make one query of the workload now."""
+        self.env.process(self._query(query))
 
     def _query(self, query: int) -> Generator[simpy.Event, object, None]:
         try:

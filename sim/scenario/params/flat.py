@@ -34,6 +34,11 @@ class FlatParams(StrictModel):
         description="providers refuse exchanges (requester, provider, item) that no procedure "
         "needs with a legal basis (X-Road style access rights per client and service)",
     )
+    number_as_proof: bool = Field(
+        False,
+        description="a counter accepts the bare number as proof of identity from a citizen "
+        "without a card (no photo check, no registry lookup)",
+    )
     directory_hub: DirectoryHub | None = Field(
         None,
         description="route every query through a hub that keeps a reference directory of "
