@@ -140,15 +140,15 @@ def generate_workload(
     item_index = {name: i for i, name in enumerate(item_names)}
     columns: dict[str, list[np.ndarray]] = {key: [] for key in COLUMN_TYPES}
     next_instance = 0
+    applying = [p for p in scenario.procedures if p.citizen_applies]
     impostor_rate = citizens.impersonation.rate_per_day if citizens is not None else 0.0
     impostor_rng = streams.get("impostors")
     for p_index, procedure in enumerate(scenario.procedures):
         times = arrival_times(
             procedure, procedure.daily_rate(scenario.population.size), scenario.duration, rng
         )
-        impostors = arrival_times(
-            procedure, impostor_rate / len(scenario.procedures), scenario.duration, impostor_rng
-        )
+        impostor_share = impostor_rate / len(applying) if procedure.citizen_applies else 0.0
+        impostors = arrival_times(procedure, impostor_share, scenario.duration, impostor_rng)
         for when, draws, impostor in ((times, rng, False), (impostors, impostor_rng, True)):
             rows = _procedure_rows(
                 procedure, when, population, registers, draws, one_stop, item_index

@@ -99,14 +99,6 @@ class AuditTrail:
         return cls([], none, none, np.zeros(0), none, np.zeros(0, dtype=bool))
 
 
-def register_entries(world: WorldView, node: int) -> np.ndarray:
-    """The persons on ``node``'s register at the start of the run (sorted)."""
-    population = world.population
-    born = np.flatnonzero(population.born_at <= 0)
-    held = world.registers.holds(node, born, np.zeros(len(born)), population)
-    return born[held]
-
-
 def carried(persons: np.ndarray, wrong: dict[int, int]) -> np.ndarray:
     """The owner of the identifier each person's entry carries, given ``person -> other``."""
     owners = persons.copy()
@@ -126,11 +118,11 @@ def agency_tables(
 ) -> list[Table]:
     """A table per agency node: its entries at the start, with what ``identifiers`` says
     the node stores for them (namespace -> owners), and their basic four facts."""
-    tables = []
-    for index, node in enumerate(world.registers.nodes):
-        persons = register_entries(world, index)
-        tables.append(Table(node.name, index, persons, identifiers(node, persons), True))
-    return tables
+    entries = world.registers.entries_at_start(world.population)
+    return [
+        Table(node.name, index, persons, identifiers(node, persons), True)
+        for index, (node, persons) in enumerate(zip(world.registers.nodes, entries, strict=True))
+    ]
 
 
 def holdings_base(world: WorldView, architecture: str, tables: list[Table]) -> Holdings:

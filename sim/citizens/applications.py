@@ -1,7 +1,8 @@
 """Citizens' applications: how each reaches its agency and how identity is confirmed.
 
-An application is one procedure instance started by a citizen (or by an impostor
-in a citizen's name): the workload's queries that share an ``instance``. What
+An application is one procedure instance a citizen applies for (or an impostor
+in a citizen's name): the workload's queries that share an ``instance``, of a
+procedure with ``citizen_applies``. What
 is drawn here is the same for every architecture (common random numbers): who
 holds a card, who would apply online, the draws that decide take-up and an
 impostor's luck. :func:`plan` then applies one architecture's rules to them.
@@ -53,7 +54,10 @@ def build_applications(
     """Group the workload's citizens' queries into applications and draw their chances."""
     spec = scenario.citizens
     assert spec is not None, "build_applications needs a scenario with a citizens section"
-    rows = np.flatnonzero(~workload.insider)
+    applying = np.array([p.citizen_applies for p in scenario.procedures], dtype=bool)
+    own = np.zeros(len(workload), dtype=bool)
+    own[~workload.insider] = applying[workload.procedure[~workload.insider]]
+    rows = np.flatnonzero(own)
     instance = workload.instance[rows]
     starts = np.flatnonzero(np.r_[True, instance[1:] != instance[:-1]]) if len(rows) else rows
     first = rows[starts]

@@ -82,16 +82,21 @@ class CitizenSide:
         return CitizenRecord(self.applications, self.plan, self._lookups_made, visit_hours)
 
     def replay(self) -> Generator[simpy.Event, object, None]:
-        """The SimPy process: each application at its time; insiders' queries as they come."""
+        """The SimPy process: each application at its time; other queries (agencies' own
+        procedures, insiders') as they come."""
         world, env = self.world, self.world.env
+        apps = self.applications
         application_of = np.full(len(world.workload), -1, dtype=np.int64)
-        application_of[self.applications.first] = np.arange(len(self.applications))
-        insider = world.workload.insider.tolist()
+        in_application = np.zeros(len(world.workload) + 1, dtype=np.int64)
+        np.add.at(in_application, apps.first, 1)
+        np.add.at(in_application, apps.stop, -1)
+        later = (np.cumsum(in_application)[:-1] > 0).tolist()  # in an application ...
+        application_of[apps.first] = np.arange(len(apps))  # ... and which one starts here
         applied = self.plan.applied.tolist()
         for row, (at, application) in enumerate(
             zip(world.workload.time.tolist(), application_of.tolist(), strict=True)
         ):
-            if application < 0 and not insider[row]:
+            if application < 0 and later[row]:
                 continue  # a later query of an application already started
             if at > env.now:
                 yield env.timeout(at - env.now)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from sim.population.citizens import MALE, Population
 from sim.population.corrupt import corrupt_records
-from sim.population.registers import Registers
+from sim.population.registers import Registers, group_by_value
 from sim.scenario import Scenario
 
 FACT_COLUMNS = ("name", "name_reading", "address", "sex", "birth_date")
@@ -118,6 +118,10 @@ def build_register_copies(
     former_residence = population.previous_municipality_at(everyone, start)
     moved_out_at = population.events.last_change_time(population.events.moves, everyone, start)
     registration = _registration_times(scenario, population, stream("records", "registration"))
+    municipalities = scenario.population.municipalities
+    residents_of = group_by_value(everyone, residence_now, municipalities)
+    moved_away = np.flatnonzero(former_residence != residence_now)
+    former_of = group_by_value(moved_away, former_residence[moved_away], municipalities)
     initial = []
     for node in registers.nodes:
         if node.municipality < 0:
@@ -127,10 +131,8 @@ def build_register_copies(
             else:
                 taken_at = registration[persons]
         else:
-            residents = np.flatnonzero(residence_now == node.municipality)
-            former = np.flatnonzero(
-                (former_residence == node.municipality) & (residence_now != node.municipality)
-            )
+            residents = residents_of[node.municipality]
+            former = former_of[node.municipality]
             persons = np.concatenate([residents, former])
             # A former resident's record stands as it was just before they moved out.
             taken_at = np.concatenate([np.zeros(len(residents)), moved_out_at[former] - 1.0])

@@ -52,6 +52,31 @@ class Registers:
                 mask &= self.members[agency]
         return mask
 
+    def entries_at_start(self, population: Population) -> list[np.ndarray]:
+        """The persons on each node's register when the run starts (sorted), by node index.
+
+        The same persons as :meth:`holds` at time 0, for every node in one pass over
+        the population (a municipal office holds its residents and former residents).
+        """
+        born = np.flatnonzero(population.born_at <= 0)
+        residents = former = None
+        if any(node.municipality >= 0 for node in self.nodes):
+            start = np.zeros(len(born))
+            municipalities = max(node.municipality for node in self.nodes) + 1
+            residents = group_by_value(
+                born, population.municipality_at(born, start), municipalities
+            )
+            before = population.previous_municipality_at(born, start)
+            former = group_by_value(born, before, municipalities)
+        entries = []
+        for node in self.nodes:
+            if node.municipality < 0:
+                entries.append(born[self.members[node.agency][born]])
+            else:
+                k = node.municipality
+                entries.append(np.union1d(residents[k], former[k]))
+        return entries
+
     def holds(
         self, node: int, persons: np.ndarray, times: np.ndarray, population: Population
     ) -> np.ndarray:
@@ -64,6 +89,14 @@ class Registers:
         at_start = population.municipality_at(persons, np.zeros(len(persons)))
         here = spec.municipality
         return (now == here) | (before == here) | (at_start == here)
+
+
+def group_by_value(persons: np.ndarray, values: np.ndarray, count: int) -> list[np.ndarray]:
+    """``persons`` grouped by their value in ``0 .. count-1`` (order kept; negatives dropped)."""
+    order = np.argsort(values, kind="stable")
+    bounds = np.searchsorted(values[order], np.arange(count + 1))
+    grouped = persons[order]
+    return [grouped[bounds[k] : bounds[k + 1]] for k in range(count)]
 
 
 def holds_one(

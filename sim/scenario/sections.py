@@ -240,6 +240,12 @@ class Procedure(StrictModel):
         description="24 non-negative weights, one per hour of the day (default: flat)",
     )
     needs: list[Need] = Field(min_length=1, description="items needed from other agencies")
+    citizen_applies: bool = Field(
+        True,
+        description="with a `citizens` section: the citizen applies (a trip to the counter or "
+        "online, with an identity check); false: the agency starts it itself, e.g. a tax "
+        "assessment",
+    )
     online: bool = Field(
         False, description="card holders can apply online (see `citizens.online_share`)"
     )
