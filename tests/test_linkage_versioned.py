@@ -70,7 +70,7 @@ def test_the_moved_address_matches_only_after_the_register_recorded_the_move():
     # One valid copy of Taro each time (the old one, then the new one) ...
     assert result.candidates.tolist() == [1, 1]
     # ... and only the new one agrees on the address.
-    before, after = result.pairs_of(0)[1][0], result.pairs_of(1)[1][0]
+    before, after = result.best_weight
     assert after > before
 
 
@@ -80,9 +80,20 @@ def test_decisions_follow_the_thresholds_and_name_the_best_candidate():
     assert result.decision[1] == ACCEPT and result.best[1] == 8
     # Register 1 has no Hanako, and the changed date shares no block with Taro.
     assert result.decision[2] == REJECT and result.best[2] == -1 and result.candidates[2] == 0
-    persons, weights = result.pairs_of(0)
-    assert persons.tolist() == [7] and weights[0] >= 14.0
+    assert result.best_weight[0] >= 14.0
     assert REVIEW not in result.decision.tolist()
+    assert len(result.pair_record) == 0  # candidates are kept only for a clerk's review
+
+
+def test_a_clerk_sees_every_candidate_of_a_record_sent_for_review():
+    # Taro's reading and sex, but another given name, address and a mistyped birth
+    # date: some evidence, not enough to accept.
+    unsure = {**MOVED_TARO, "name": "高橋 次郎", "birth_date": "1985-03-21"}
+    result = match([unsure, TARO], [0, 0], [50.0, 50.0])
+    assert result.decision.tolist() == [REVIEW, ACCEPT]
+    persons, weights = result.pairs_of(0)
+    assert persons.tolist() == [7] and 4.0 <= weights[0] < 14.0
+    assert len(result.pairs_of(1)[0]) == 0
 
 
 def test_nothing_incoming_matches_nothing():

@@ -24,6 +24,7 @@ from sim.linkage.fellegi_sunter import MUParameters, score
 from sim.linkage.records import READING_COLUMN, RecordTable, Vocabulary
 
 ACCEPT, REVIEW, REJECT = 0, 1, 2
+CHUNK_RECORDS = 200_000  # incoming records matched together (bounds the candidate pairs held)
 DECISION_NAMES = ("accept", "review", "reject")
 
 
@@ -95,20 +96,23 @@ class VersionedMatches:
     Attributes:
         decision: ACCEPT, REVIEW or REJECT per incoming record (REJECT with no candidate).
         best: the person of the highest-weight candidate (-1: no candidate).
+        best_weight: its weight in bits (-inf: no candidate).
         candidates: how many register rows shared a blocking key and were valid then.
-        pair_record, pair_person, pair_weight: every valid candidate pair, sorted by
-            incoming record, then weight (highest first): what a clerk reviews.
+        pair_record, pair_person, pair_weight: the valid candidates of every record
+            sent for review, sorted by record, then weight (highest first): what a
+            clerk reviews.
     """
 
     decision: np.ndarray
     best: np.ndarray
+    best_weight: np.ndarray
     candidates: np.ndarray
     pair_record: np.ndarray
     pair_person: np.ndarray
     pair_weight: np.ndarray
 
     def pairs_of(self, record: int) -> tuple[np.ndarray, np.ndarray]:
-        """The candidates (persons) of one incoming record and their weights, best first."""
+        """The candidates (persons) of a record sent for review and their weights, best first."""
         start, stop = np.searchsorted(self.pair_record, [record, record + 1])
         return self.pair_person[start:stop], self.pair_weight[start:stop]
 
@@ -135,7 +139,7 @@ def match_versioned(
     """
     if len(incoming) == 0:
         nothing = np.zeros(0, dtype=np.int64)
-        return _decide(0, nothing, nothing, np.zeros(0), upper, lower, ambiguity_margin)
+        return _decide(0, 0, nothing, nothing, np.zeros(0), upper, lower, ambiguity_margin)
     reading = READING_COLUMN in registers.frame.columns and READING_COLUMN in incoming.columns
     vocabulary = Vocabulary()
     right = RecordTable.from_frame(registers.frame, vocabulary, with_reading=reading)
@@ -146,23 +150,41 @@ def match_versioned(
         left_keys[key], right_keys[key] = _within_register(
             left_keys[key], np.asarray(register_of), right_keys[key], registers.register
         )
-    record, row = candidate_pairs(
-        left_keys, right_keys, max_block_size=max_block_size, limit_left=False
-    )
     times = np.asarray(times, dtype=float)
-    valid = (registers.valid_from[row] <= times[record]) & (
-        times[record] < registers.valid_until[row]
+    parts = []
+    for start in range(0, len(incoming), CHUNK_RECORDS):
+        chunk = {key: codes[start : start + CHUNK_RECORDS] for key, codes in left_keys.items()}
+        record, row = candidate_pairs(
+            chunk, right_keys, max_block_size=max_block_size, limit_left=False
+        )
+        record = record + start
+        at = times[record]
+        valid = (registers.valid_from[row] <= at) & (at < registers.valid_until[row])
+        record, row = record[valid], row[valid]
+        levels = compare_pairs(left, right, record, row, params[0].fields)
+        weight = np.empty(len(record))
+        which = np.asarray(params_of_register)[registers.register[row]]
+        for index, parameters in enumerate(params):
+            chosen = which == index
+            weight[chosen] = score(levels[chosen], parameters.weights())
+        order = np.lexsort((-weight, record))
+        record, person, weight = record[order], registers.person[row[order]], weight[order]
+        size = min(CHUNK_RECORDS, len(incoming) - start)
+        parts.append(_decide(start, size, record, person, weight, upper, lower, ambiguity_margin))
+    return VersionedMatches(
+        *(np.concatenate([getattr(part, name) for part in parts]) for name in _FIELDS)
     )
-    record, row = record[valid], row[valid]
-    levels = compare_pairs(left, right, record, row, params[0].fields)
-    weight = np.empty(len(record))
-    which = np.asarray(params_of_register)[registers.register[row]]
-    for index, parameters in enumerate(params):
-        chosen = which == index
-        weight[chosen] = score(levels[chosen], parameters.weights())
-    order = np.lexsort((-weight, record))
-    record, person, weight = record[order], registers.person[row[order]], weight[order]
-    return _decide(len(incoming), record, person, weight, upper, lower, ambiguity_margin)
+
+
+_FIELDS = (
+    "decision",
+    "best",
+    "best_weight",
+    "candidates",
+    "pair_record",
+    "pair_person",
+    "pair_weight",
+)
 
 
 def _within_register(
@@ -179,6 +201,7 @@ def _within_register(
 
 
 def _decide(
+    start: int,
     size: int,
     record: np.ndarray,
     person: np.ndarray,
@@ -187,8 +210,10 @@ def _decide(
     lower: float,
     margin: float,
 ) -> VersionedMatches:
-    """Each record's decision from its candidates (sorted by record, best first)."""
-    candidates = np.bincount(record, minlength=size)
+    """Decisions of records ``start .. start+size-1`` from their candidates (sorted by
+    record, best first); only the candidates of records sent for review are kept."""
+    local = record - start
+    candidates = np.bincount(local, minlength=size)
     first = np.cumsum(candidates) - candidates
     has = candidates > 0
     top = np.full(size, -np.inf)
@@ -196,12 +221,15 @@ def _decide(
     second = np.full(size, -np.inf)
     two = candidates > 1
     second[two] = weight[first[two] + 1]
-    decision = np.full(size, REJECT, dtype=np.int8)
-    decision[has & (top >= lower)] = REVIEW
     gap = np.full(size, np.inf)
     gap[two] = top[two] - second[two]
+    decision = np.full(size, REJECT, dtype=np.int8)
+    decision[has & (top >= lower)] = REVIEW
     ambiguous = (second >= upper) & (gap < margin)
     decision[has & (top >= upper) & ~ambiguous] = ACCEPT
     best = np.full(size, -1, dtype=np.int64)
     best[has] = person[first[has]]
-    return VersionedMatches(decision, best, candidates, record, person, weight)
+    kept = decision[local] == REVIEW
+    return VersionedMatches(
+        decision, best, top, candidates, record[kept], person[kept], weight[kept]
+    )
