@@ -85,7 +85,7 @@ class Separate(Architecture):
         with_record = np.flatnonzero(sent >= 0)  # a requester without a copy sends nothing
         matches = match_versioned(
             versions,
-            versions.frame.iloc[sent[with_record]],
+            sent[with_record],
             workload.provider[with_record],
             workload.time[with_record],
             params,

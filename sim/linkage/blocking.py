@@ -49,7 +49,7 @@ def key_columns(table: RecordTable, keys: Sequence[str], *, reading: bool) -> di
 
 
 def _pairs_on_key(
-    left: np.ndarray, right: np.ndarray, max_block_size: int | None, limit_left: bool = True
+    left: np.ndarray, right: np.ndarray, max_block_size: int | None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Positions (left, right) of all pairs with equal, non-negative key codes."""
     n_codes = max(int(left.max(initial=0)), int(right.max(initial=0))) + 1
@@ -57,12 +57,17 @@ def _pairs_on_key(
     right_sizes = np.bincount(right[right >= 0], minlength=n_codes)
     usable = (left_sizes > 0) & (right_sizes > 0)
     if max_block_size is not None:
-        usable &= right_sizes <= max_block_size
-        if limit_left:
-            usable &= left_sizes <= max_block_size
+        usable &= (left_sizes <= max_block_size) & (right_sizes <= max_block_size)
     right = np.where((right >= 0) & usable[np.maximum(right, 0)], right, -1)
     order = np.argsort(right, kind="stable")
-    sorted_codes = right[order]
+    return _expand(left, right[order], order)
+
+
+def _expand(
+    left: np.ndarray, sorted_codes: np.ndarray, order: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every (left position, right row) whose codes agree, given the right's codes sorted
+    (``sorted_codes = right[order]``); negative left codes agree with nothing."""
     start = np.searchsorted(sorted_codes, left, side="left")
     width = np.where(left >= 0, np.searchsorted(sorted_codes, left, side="right") - start, 0)
     left_pos = np.repeat(np.arange(len(left)), width)
@@ -70,12 +75,22 @@ def _pairs_on_key(
     return left_pos, order[np.repeat(start, width) + offsets]
 
 
+def _unique_pairs(
+    parts: list[tuple[np.ndarray, np.ndarray]], n_right: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The union of pair lists, each pair once, sorted by left then right position."""
+    codes = [np.empty(0, dtype=np.int64)]
+    codes += [left.astype(np.int64) * n_right + right for left, right in parts]
+    pairs = np.sort(np.concatenate(codes))
+    pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
+    return pairs // max(n_right, 1), pairs % max(n_right, 1)
+
+
 def candidate_pairs(
     left_keys: Mapping[str, np.ndarray],
     right_keys: Mapping[str, np.ndarray],
     *,
     max_block_size: int | None = DEFAULT_MAX_BLOCK_SIZE,
-    limit_left: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Row positions of candidate pairs: the union over keys of agreeing pairs.
 
@@ -83,22 +98,43 @@ def candidate_pairs(
         left_keys, right_keys: per key, one code per record (from
             :func:`key_columns`, same vocabulary); both must have the same keys.
         max_block_size: skip key values shared by more records than this.
-        limit_left: apply ``max_block_size`` to the left side too; False when the
-            left holds many incoming records, each matched on its own against the
-            right (as :class:`BlockingIndex` does).
 
     Returns:
         ``(left_positions, right_positions)``, each pair once, sorted by left
         then right position.
     """
     n_right = len(next(iter(right_keys.values())))
-    codes = [np.empty(0, dtype=np.int64)]
-    for key, left in left_keys.items():
-        left_pos, right_pos = _pairs_on_key(left, right_keys[key], max_block_size, limit_left)
-        codes.append(left_pos.astype(np.int64) * n_right + right_pos)
-    pairs = np.sort(np.concatenate(codes))
-    pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if len(pairs) else pairs
-    return pairs // max(n_right, 1), pairs % max(n_right, 1)
+    parts = [
+        _pairs_on_key(left, right_keys[key], max_block_size) for key, left in left_keys.items()
+    ]
+    return _unique_pairs(parts, n_right)
+
+
+class SortedBlocks:
+    """A register's blocking-key codes sorted once, to find the candidates of many
+    incoming records at a time (as :class:`BlockingIndex` finds one record's).
+
+    A key value shared by more than ``max_block_size`` register rows is left out
+    for that key; incoming records are each matched on their own, so how many
+    of them share a value does not matter.
+    """
+
+    def __init__(self, keys: Mapping[str, np.ndarray], max_block_size: int | None):
+        self._size = len(next(iter(keys.values())))
+        self._sorted: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for key, codes in keys.items():
+            kept = codes >= 0
+            if max_block_size is not None and kept.any():
+                sizes = np.bincount(codes[kept])
+                kept &= sizes[np.maximum(codes, 0)] <= max_block_size
+            order = np.flatnonzero(kept)
+            order = order[np.argsort(codes[order], kind="stable")]
+            self._sorted[key] = (codes[order], order)
+
+    def candidate_pairs(self, left_keys: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """(incoming position, register row) of every candidate pair, each once, sorted."""
+        parts = [_expand(left, *self._sorted[key]) for key, left in left_keys.items()]
+        return _unique_pairs(parts, self._size)
 
 
 class BlockingIndex:

@@ -277,6 +277,16 @@ class RecordTable:
     def __len__(self) -> int:
         return self._size
 
+    def take(self, rows: np.ndarray) -> RecordTable:
+        """A table of the given rows (the same codes, so comparable with this one)."""
+        return RecordTable(
+            self.codes[rows],
+            self.text[rows],
+            self.days[rows],
+            self.digits[rows],
+            self.signature[rows],
+        )
+
     @functools.cached_property
     def scalars(self) -> tuple[list[int], list[str], int, list[int], int]:
         """A single record's codes, text, days, digits and digit signature as Python values."""

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from sim.linkage.batch import compare_pairs
-from sim.linkage.blocking import DEFAULT_MAX_BLOCK_SIZE, candidate_pairs, key_columns
+from sim.linkage.blocking import DEFAULT_MAX_BLOCK_SIZE, SortedBlocks, key_columns
 from sim.linkage.fellegi_sunter import MUParameters, score
 from sim.linkage.records import READING_COLUMN, RecordTable, Vocabulary
 
@@ -119,7 +119,7 @@ class VersionedMatches:
 
 def match_versioned(
     registers: VersionedRegisters,
-    incoming: pd.DataFrame,
+    incoming: pd.DataFrame | np.ndarray,
     register_of: np.ndarray,
     times: np.ndarray,
     params: Sequence[MUParameters],
@@ -133,6 +133,9 @@ def match_versioned(
 ) -> VersionedMatches:
     """Match incoming record i against register ``register_of[i]`` as at ``times[i]``.
 
+    ``incoming`` is a record table, or the rows of ``registers`` that are the
+    incoming records (one register's copy sent to another: encoded only once).
+
     ``params[params_of_register[k]]`` are the m and u of register k (all with the
     same fields). A key value shared by more than ``max_block_size`` rows of a
     register is skipped for that register, as :class:`BlockingIndex` skips it.
@@ -140,10 +143,14 @@ def match_versioned(
     if len(incoming) == 0:
         nothing = np.zeros(0, dtype=np.int64)
         return _decide(0, 0, nothing, nothing, np.zeros(0), upper, lower, ambiguity_margin)
-    reading = READING_COLUMN in registers.frame.columns and READING_COLUMN in incoming.columns
+    reading = READING_COLUMN in registers.frame.columns
     vocabulary = Vocabulary()
     right = RecordTable.from_frame(registers.frame, vocabulary, with_reading=reading)
-    left = RecordTable.from_frame(incoming, vocabulary, with_reading=reading, grow=False)
+    if isinstance(incoming, pd.DataFrame):
+        reading = reading and READING_COLUMN in incoming.columns
+        left = RecordTable.from_frame(incoming, vocabulary, with_reading=reading, grow=False)
+    else:
+        left = right.take(np.asarray(incoming))
     left_keys = key_columns(left, blocking, reading=reading)
     right_keys = key_columns(right, blocking, reading=reading)
     for key in blocking:
@@ -151,12 +158,11 @@ def match_versioned(
             left_keys[key], np.asarray(register_of), right_keys[key], registers.register
         )
     times = np.asarray(times, dtype=float)
+    blocks = SortedBlocks(right_keys, max_block_size)
     parts = []
-    for start in range(0, len(incoming), CHUNK_RECORDS):
+    for start in range(0, len(left), CHUNK_RECORDS):
         chunk = {key: codes[start : start + CHUNK_RECORDS] for key, codes in left_keys.items()}
-        record, row = candidate_pairs(
-            chunk, right_keys, max_block_size=max_block_size, limit_left=False
-        )
+        record, row = blocks.candidate_pairs(chunk)
         record = record + start
         at = times[record]
         valid = (registers.valid_from[row] <= at) & (at < registers.valid_until[row])
@@ -169,7 +175,7 @@ def match_versioned(
             weight[chosen] = score(levels[chosen], parameters.weights())
         order = np.lexsort((-weight, record))
         record, person, weight = record[order], registers.person[row[order]], weight[order]
-        size = min(CHUNK_RECORDS, len(incoming) - start)
+        size = min(CHUNK_RECORDS, len(left) - start)
         parts.append(_decide(start, size, record, person, weight, upper, lower, ambiguity_margin))
     return VersionedMatches(
         *(np.concatenate([getattr(part, name) for part in parts]) for name in _FIELDS)
