@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +30,19 @@ class ChangeLog:
 
     def __len__(self) -> int:
         return len(self.persons)
+
+    @functools.cached_property
+    def _starts(self) -> np.ndarray:
+        """Where each person's changes start, for persons 0 .. the last who changed, + 1."""
+        last = int(self.persons[-1]) if len(self.persons) else -1
+        return np.searchsorted(self.persons, np.arange(last + 2))
+
+    def span_of(self, person: int) -> tuple[int, int]:
+        """The positions ``start, stop`` of one person's changes (a look-up, no search)."""
+        starts = self._starts
+        if person + 1 >= len(starts):
+            return len(self.persons), len(self.persons)
+        return int(starts[person]), int(starts[person + 1])
 
 
 @dataclass

@@ -109,8 +109,7 @@ def holds_one(
         return bool(registers.members[spec.agency][person])
     here = spec.municipality
     moves = population.events.moves
-    start = int(np.searchsorted(moves.persons, person, side="left"))
-    stop = int(np.searchsorted(moves.persons, person, side="right"))
+    start, stop = moves.span_of(person)
     first = int(population.municipality[person])
     times = moves.times[start:stop].tolist()
     values = moves.values[start:stop].tolist()
