@@ -61,8 +61,12 @@ def detection_times(
             population_size,
         )
     if spec.audit_rate_per_year > 0 and spec.audit_sample_share > 0:
+        order = np.argsort(trail.log, kind="stable")
+        bounds = np.searchsorted(trail.log[order], np.arange(len(trail.logs) + 1))
         for index, name in enumerate(trail.logs):
-            entries = trail.log == index
+            entries = order[bounds[index] : bounds[index + 1]]  # this log's entries
+            if len(entries) == 0:
+                continue
             audited = _audits(
                 trail.time[entries],
                 spec.audit_rate_per_year * horizon / YEAR,
