@@ -26,7 +26,6 @@ from collections.abc import Generator
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import simpy
 
 from sim.architectures.base import Architecture, WorldView
@@ -36,7 +35,6 @@ from sim.linkage.batch import fit_m_u
 from sim.linkage.compare import field_specs
 from sim.linkage.decision import DEFAULT_AMBIGUITY_MARGIN
 from sim.linkage.fellegi_sunter import MUParameters
-from sim.linkage.records import READING_COLUMN, RecordTable, Vocabulary
 from sim.linkage.versioned import ACCEPT, REJECT, REVIEW, VersionedRegisters, match_versioned
 from sim.population.records import agency_copies, build_register_copies
 from sim.scenario.params import SeparateParams
@@ -72,7 +70,7 @@ class Separate(Architecture):
             node = world.registers.nodes[provider]
             if node.agency not in fitted:
                 fitted[node.agency] = len(params)
-                params.append(self._fit(world, copies.initial[provider], node.name))
+                params.append(self._fit(world, versions, provider, node.name))
             params_of_node[provider] = fitted[node.agency]
             self._clerks[provider] = world.add_node(
                 f"clerks-{node.name}",
@@ -113,21 +111,23 @@ class Separate(Architecture):
         self._question_rng = world.rng("separate", "clerk-questions")
         self._question_rate = scenario.privacy.insiders.clerk_question_rate
 
-    def _fit(self, world: WorldView, register: pd.DataFrame, node_name: str) -> MUParameters:
+    def _fit(
+        self, world: WorldView, versions: VersionedRegisters, provider: int, node_name: str
+    ) -> MUParameters:
         """m and u for one agency: EM on its register against a sample of fresh copies."""
         rates = world.scenario.records.error_rates.model_dump()
         sample_rng = world.rng("separate", "em-sample", node_name)
-        size = min(self.params.em_sample, len(register))
-        sample = sample_rng.choice(register["id"].to_numpy(), size, replace=False)
-        reading = READING_COLUMN in register.columns
-        vocabulary = Vocabulary()
+        rows = versions.initial_rows(provider)
+        size = min(self.params.em_sample, len(rows))
+        sample = sample_rng.choice(versions.person[rows], size, replace=False)
+        table, vocabulary = versions.encoded
         return fit_m_u(
-            RecordTable.from_frame(register, vocabulary, with_reading=reading),
+            table.take(rows),
             vocabulary,
-            field_specs(with_reading=reading),
+            field_specs(with_reading=versions.reading),
             queries=agency_copies(world.population, sample, 0.0, rates, sample_rng),
             blocking=tuple(self.params.blocking),
-            reading=reading,
+            reading=versions.reading,
         )
 
     def _clerk_decides(self, citizen: int, candidates: list, weights: np.ndarray) -> int:

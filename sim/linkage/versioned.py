@@ -12,6 +12,7 @@ weigh with the register's m and u, and decide on the best candidate exactly as
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -72,6 +73,21 @@ class VersionedRegisters:
 
     def __len__(self) -> int:
         return len(self.register)
+
+    @functools.cached_property
+    def reading(self) -> bool:
+        """Whether the records carry a name reading."""
+        return READING_COLUMN in self.frame.columns
+
+    @functools.cached_property
+    def encoded(self) -> tuple[RecordTable, Vocabulary]:
+        """Every row normalised and encoded once, with the vocabulary of its codes."""
+        vocabulary = Vocabulary()
+        return RecordTable.from_frame(self.frame, vocabulary, with_reading=self.reading), vocabulary
+
+    def initial_rows(self, register: int) -> np.ndarray:
+        """The rows register ``register`` held at the start."""
+        return np.flatnonzero((self.register == register) & (self.valid_from == -np.inf))
 
     def find(self, registers: np.ndarray, persons: np.ndarray, times: np.ndarray) -> np.ndarray:
         """The row of each (register, person) valid at each time (-1: not on that register)."""
@@ -143,9 +159,8 @@ def match_versioned(
     if len(incoming) == 0:
         nothing = np.zeros(0, dtype=np.int64)
         return _decide(0, 0, nothing, nothing, np.zeros(0), upper, lower, ambiguity_margin)
-    reading = READING_COLUMN in registers.frame.columns
-    vocabulary = Vocabulary()
-    right = RecordTable.from_frame(registers.frame, vocabulary, with_reading=reading)
+    reading = registers.reading
+    right, vocabulary = registers.encoded
     if isinstance(incoming, pd.DataFrame):
         reading = reading and READING_COLUMN in incoming.columns
         left = RecordTable.from_frame(incoming, vocabulary, with_reading=reading, grow=False)
