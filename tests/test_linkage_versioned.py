@@ -36,11 +36,12 @@ def params() -> MUParameters:
     return Matcher.fit(frame(TARO, HANAKO), m_u=given_m_u()).m_u
 
 
-def match(records, register_of, times):
+def match(records, register_of, times, incoming=None):
+    """Match ``records`` (or the ``incoming`` table) against the registers of the tests."""
     return match_versioned(
         registers(),
-        frame(*records),
-        np.array(register_of),
+        frame(*records) if incoming is None else incoming,
+        np.array(register_of, dtype=np.int64),
         np.array(times, dtype=float),
         [params()],
         np.zeros(2, dtype=np.int64),
@@ -97,16 +98,5 @@ def test_a_clerk_sees_every_candidate_of_a_record_sent_for_review():
 
 
 def test_nothing_incoming_matches_nothing():
-    empty = match_versioned(
-        registers(),
-        pd.DataFrame(columns=frame(TARO).columns),
-        np.zeros(0, dtype=np.int64),
-        np.zeros(0),
-        [params()],
-        np.zeros(2, dtype=np.int64),
-        blocking=BLOCKING,
-        upper=14.0,
-        lower=4.0,
-        ambiguity_margin=3.0,
-    )
+    empty = match([], [], [], incoming=pd.DataFrame(columns=frame(TARO).columns))
     assert len(empty.decision) == 0
