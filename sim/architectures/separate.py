@@ -63,14 +63,22 @@ class Separate(Architecture):
             copies.initial, updates.frame, updates.times, updates.nodes
         )
         self._clerks: dict[int, Node] = {}
-        fitted: dict[str, int] = {}
-        params: list[MUParameters] = []
-        params_of_node = np.zeros(len(world.registers.nodes), dtype=np.int64)
-        for provider in np.unique(workload.provider).tolist():
-            node = world.registers.nodes[provider]
-            if node.agency not in fitted:
-                fitted[node.agency] = len(params)
-                params.append(self._fit(world, versions, provider, node.name))
+        nodes = world.registers.nodes
+        providers = np.unique(workload.provider).tolist()
+        # m and u per agency, fitted on its largest providing office (the most pairs to learn from)
+        held = np.bincount(versions.register[versions.valid_from == -np.inf], minlength=len(nodes))
+        largest: dict[str, int] = {}
+        for provider in providers:
+            agency = nodes[provider].agency
+            if agency not in largest or held[provider] > held[largest[agency]]:
+                largest[agency] = provider
+        fitted = {agency: index for index, agency in enumerate(largest)}
+        params = [
+            self._fit(world, versions, office, nodes[office].name) for office in largest.values()
+        ]
+        params_of_node = np.zeros(len(nodes), dtype=np.int64)
+        for provider in providers:
+            node = nodes[provider]
             params_of_node[provider] = fitted[node.agency]
             self._clerks[provider] = world.add_node(
                 f"clerks-{node.name}",
