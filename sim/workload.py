@@ -107,12 +107,6 @@ def _draw_citizens(
     return citizens
 
 
-def notice_item(procedure: Procedure) -> str:
-    """The item of a one-stop notice: the application itself, passed on (a lawful exchange,
-    see ``Scenario.lawful_exchanges``)."""
-    return f"{procedure.name}-notice"
-
-
 def generate_workload(
     scenario: Scenario, population: Population, registers: Registers, streams: Streams
 ) -> Workload:
@@ -135,7 +129,7 @@ def generate_workload(
     one_stop = citizens is not None and citizens.one_stop
     items = {need.item for p in scenario.procedures for need in p.needs}
     if one_stop:
-        items |= {notice_item(p) for p in scenario.procedures if p.one_stop}
+        items |= {p.notice_item for p in scenario.procedures if p.one_stop}
     item_names = sorted(items)
     item_index = {name: i for i, name in enumerate(item_names)}
     columns: dict[str, list[np.ndarray]] = {key: [] for key in COLUMN_TYPES}
@@ -218,7 +212,7 @@ def _procedure_rows(
     )
     asks = [(n.provider, n.item, n.legal_basis, n.municipality, False) for n in procedure.needs]
     if one_stop:
-        notice = notice_item(procedure)
+        notice = procedure.notice_item
         asks += [(agency, notice, True, "residence", True) for agency in procedure.one_stop]
     size = len(times)
     rows: dict[str, list[np.ndarray]] = {key: [] for key in _ROW_KEYS}

@@ -49,10 +49,9 @@ class Flat(Architecture):
         """Record each register entry's number, with errors at the scenario's rate."""
         self._links = draw_wrong_links(world, "flat", self.params.registration_error_rate)
         self._agency_of = [node.agency for node in world.registers.nodes]
+        self._lawful = None  # every exchange allowed, unless access control says otherwise
         if self.params.access_control:
             self._lawful = allowed_queries(world, world.scenario.lawful_exchanges())
-        else:
-            self._lawful = [True] * len(world.workload)
         self._access_log: list[tuple[int, float, int]] = []  # (query, time, whose number)
         hub = self.params.directory_hub
         self._hub = world.add_node(HUB, hub.servers, hub.service_time) if hub else None
@@ -78,7 +77,7 @@ class Flat(Architecture):
         citizen, requester, provider = workload.parties(query)
         requester_agency = self._agency_of[requester]
         recorded = self._links[requester_agency].linked(citizen)  # whose number is sent
-        refused = not self._lawful[query]
+        refused = self._lawful is not None and not self._lawful[query]
         if self._hub is not None:
             return (yield from self._through_hub(world, query, recorded, refused))
         yield world.hop(requester, provider)

@@ -1,4 +1,4 @@
-"""Matching one incoming record at a time against a register (the simulator's hot path)."""
+"""Matching one incoming record at a time against a register that changes (interactive use)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from sim.scenario.base import StrictModel
 from sim.scenario.distributions import DurationDistribution
-from sim.scenario.params.shared import servers_field, service_time_field
+from sim.scenario.params.shared import servers_field, service_time_field, share_field
 from sim.scenario.units import Duration
 
 
@@ -29,29 +29,17 @@ class RegistryLookup(StrictModel):
 class IdentityOdds(StrictModel):
     """Probability that an impostor gets through, by how identity is confirmed (assumptions)."""
 
-    card: float = Field(
-        0.02, ge=0, le=1, description="at the counter with the victim's card (photo check)"
-    )
-    registry_lookup: float = Field(
+    card: float = share_field(0.02, "at the counter with the victim's card (photo check)")
+    registry_lookup: float = share_field(
         0.1,
-        ge=0,
-        le=1,
-        description="at the counter without a card, the clerk confirming the claimed facts "
+        "at the counter without a card, the clerk confirming the claimed facts "
         "with the resident registry",
     )
-    number_only: float = Field(
-        0.5,
-        ge=0,
-        le=1,
-        description="at the counter where the bare number is accepted as proof "
-        "(flat.number_as_proof)",
+    number_only: float = share_field(
+        0.5, "at the counter where the bare number is accepted as proof (flat.number_as_proof)"
     )
-    online: float = Field(
-        0.001,
-        ge=0,
-        le=1,
-        description="online with the victim's card, its certificate and PIN (public-key "
-        "authentication)",
+    online: float = share_field(
+        0.001, "online with the victim's card, its certificate and PIN (public-key authentication)"
     )
 
 
@@ -59,11 +47,8 @@ class Impersonation(StrictModel):
     """Impostors applying for procedures in someone else's name."""
 
     rate_per_day: float = Field(0.0, ge=0, le=1e9, description="impostors' applications per day")
-    stolen_card_share: float = Field(
-        0.1,
-        ge=0,
-        le=1,
-        description="share of impostors holding the victim's card (the rest come without one)",
+    stolen_card_share: float = share_field(
+        0.1, "share of impostors holding the victim's card (the rest come without one)"
     )
     success: IdentityOdds = Field(
         default_factory=IdentityOdds, description="how often an impostor gets through, by method"
@@ -73,11 +58,9 @@ class Impersonation(StrictModel):
 class PushNotices(StrictModel):
     """A portal telling eligible citizens about procedures they can use."""
 
-    reach: float = Field(
+    reach: float = share_field(
         0.0,
-        ge=0,
-        le=1,
-        description="share of eligible card holders the portal tells (an architecture that "
+        "share of eligible card holders the portal tells (an architecture that "
         "cannot link a citizen's records across agencies tells no one)",
     )
 
@@ -85,17 +68,12 @@ class PushNotices(StrictModel):
 class Citizens(StrictModel):
     """How citizens reach procedures: counter or online, and how they prove who they are."""
 
-    card_ownership: float = Field(
-        0.0,
-        ge=0,
-        le=1,
-        description="share of citizens holding an identity card with a certificate",
+    card_ownership: float = share_field(
+        0.0, "share of citizens holding an identity card with a certificate"
     )
-    online_share: float = Field(
+    online_share: float = share_field(
         0.0,
-        ge=0,
-        le=1,
-        description="share of card holders' applications made online, for procedures that "
+        "share of card holders' applications made online, for procedures that "
         "can be done online (`procedures[].online`)",
     )
     visit_hours: float = Field(

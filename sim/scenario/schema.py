@@ -218,7 +218,7 @@ class Scenario(StrictModel):
         }
         if self.citizens is not None and self.citizens.one_stop:
             for procedure in self.procedures:
-                notice = f"{procedure.name}-notice"
+                notice = procedure.notice_item
                 lawful |= {(procedure.requester, agency, notice) for agency in procedure.one_stop}
         return lawful
 

@@ -266,6 +266,11 @@ class Procedure(StrictModel):
             raise ValueError("give exactly one of rate_per_day and rate_per_citizen_per_year")
         return self
 
+    @property
+    def notice_item(self) -> str:
+        """The item of this procedure's one-stop notices: the application itself, passed on."""
+        return f"{self.name}-notice"
+
     def daily_rate(self, population_size: int) -> float:
         """Procedures started per day for a population of ``population_size``."""
         if self.rate_per_day is not None:

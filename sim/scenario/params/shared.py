@@ -17,6 +17,11 @@ def servers_field(default: int) -> int:
     return Field(default, ge=1, le=100_000, description="parallel servers of the system")
 
 
+def share_field(default: float, description: str) -> float:
+    """A share or probability, between 0 and 1."""
+    return Field(default, ge=0, le=1, description=description)
+
+
 def service_time_field(mean: str) -> DurationDistribution:
     """The ``service_time`` key of a central system: lognormal with cv 0.5 by default."""
     return Field(
