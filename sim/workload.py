@@ -7,6 +7,7 @@ architecture (common random numbers). Insiders' misuse queries
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,7 +46,12 @@ class Workload:
 
     def parties(self, query: int) -> tuple[int, int, int]:
         """The citizen a query is about, the node asking and the node answering."""
-        return int(self.citizen[query]), int(self.requester[query]), int(self.provider[query])
+        citizen, requester, provider = self._party_lists
+        return citizen[query], requester[query], provider[query]
+
+    @functools.cached_property
+    def _party_lists(self) -> tuple[list[int], list[int], list[int]]:
+        return self.citizen.tolist(), self.requester.tolist(), self.provider.tolist()
 
 
 COLUMN_TYPES = {

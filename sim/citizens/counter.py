@@ -103,7 +103,7 @@ class CitizenSide:
             if application < 0:
                 world.start_query(row)
             elif applied[application]:
-                env.process(self._apply(application))
+                world.start_steps(self._apply(application))
 
     def _apply(self, application: int) -> Generator[simpy.Event, object, None]:
         world, env = self.world, self.world.env

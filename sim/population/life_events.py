@@ -37,12 +37,21 @@ class ChangeLog:
         last = int(self.persons[-1]) if len(self.persons) else -1
         return np.searchsorted(self.persons, np.arange(last + 2))
 
+    @functools.cached_property
+    def _start_list(self) -> list[int]:
+        return self._starts.tolist()
+
+    @functools.cached_property
+    def lists(self) -> tuple[list[float], list[int]]:
+        """``times`` and ``values`` as Python lists, for reading one change at a time."""
+        return self.times.tolist(), self.values.tolist()
+
     def span_of(self, person: int) -> tuple[int, int]:
         """The positions ``start, stop`` of one person's changes (a look-up, no search)."""
-        starts = self._starts
+        starts = self._start_list
         if person + 1 >= len(starts):
             return len(self.persons), len(self.persons)
-        return int(starts[person]), int(starts[person + 1])
+        return starts[person], starts[person + 1]
 
 
 @dataclass

@@ -111,15 +111,19 @@ def holds_one(
     moves = population.events.moves
     start, stop = moves.span_of(person)
     first = int(population.municipality[person])
-    times = moves.times[start:stop].tolist()
-    values = moves.values[start:stop].tolist()
-    past = [value for at, value in zip(times, values, strict=True) if at <= time]
-    now = past[-1] if past else first
-    before = (past[-2] if len(past) > 1 else first) if past else -1
-    at_start = next(
-        (value for at, value in zip(reversed(times), reversed(values), strict=True) if at <= 0),
-        first,
-    )
+    if start == stop:
+        return here == first  # never moved
+    times, values = moves.lists
+    moved_by_then = start  # the changes up to ``time`` are start .. moved_by_then - 1
+    while moved_by_then < stop and times[moved_by_then] <= time:
+        moved_by_then += 1
+    moved_before_run = start  # likewise up to the start of the run (time 0)
+    while moved_before_run < stop and times[moved_before_run] <= 0:
+        moved_before_run += 1
+    past = moved_by_then - start
+    now = values[moved_by_then - 1] if past else first
+    before = (values[moved_by_then - 2] if past > 1 else first) if past else -1
+    at_start = values[moved_before_run - 1] if moved_before_run > start else first
     return here in (now, before, at_start)
 
 

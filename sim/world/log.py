@@ -24,24 +24,37 @@ class QueryLog:
         self.hops = np.zeros(size, dtype=np.int16)
         self.finished = np.zeros(size, dtype=bool)
         self.waited = np.zeros(size, dtype=bool)  # waited for a system or network that was down
-        self._rows: list[tuple[int, float, Resolution]] = []
+        self._rows: list[tuple[int, float, int, int, float, int, float, int]] = []
 
     def record(self, query: int, answered_at: float, resolution: Resolution) -> None:
         """Note that ``query`` ended at ``answered_at`` as ``resolution`` says."""
-        self._rows.append((query, answered_at, resolution))
+        # A row of plain numbers: the garbage collector stops tracking it, so a
+        # million rows cost it nothing (a row holding the Resolution would be tracked).
+        self._rows.append(
+            (
+                query,
+                answered_at,
+                resolution.person,
+                resolution.outcome,
+                resolution.clerk_seconds,
+                resolution.visits,
+                resolution.citizen_seconds,
+                resolution.hops,
+            )
+        )
 
     def close(self) -> None:
         """Fill the arrays from the rows recorded so far."""
         rows, self._rows = self._rows, []
         if not rows:
             return
-        query = np.array([row[0] for row in rows], dtype=np.int64)
-        self.answered_at[query] = [row[1] for row in rows]
-        ends = [row[2] for row in rows]
-        self.person[query] = [end.person for end in ends]
-        self.outcome[query] = [end.outcome for end in ends]
-        self.clerk_seconds[query] = [end.clerk_seconds for end in ends]
-        self.visits[query] = [end.visits for end in ends]
-        self.citizen_seconds[query] = [end.citizen_seconds for end in ends]
-        self.hops[query] = [end.hops for end in ends]
+        columns = list(zip(*rows, strict=True))
+        query = np.array(columns[0], dtype=np.int64)
+        self.answered_at[query] = columns[1]
+        self.person[query] = columns[2]
+        self.outcome[query] = columns[3]
+        self.clerk_seconds[query] = columns[4]
+        self.visits[query] = columns[5]
+        self.citizen_seconds[query] = columns[6]
+        self.hops[query] = columns[7]
         self.finished[query] = True

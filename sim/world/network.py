@@ -75,11 +75,10 @@ class Router:
             stream = rng("network", named.name)
             self._links[named.name] = link(named.name, named.latency, named.bandwidth_mbps, stream)
         self._lan = Link(LAN, DurationSampler(scenario.hosting.lan_latency, rng("lan")))
-        self._routes: dict[tuple[Site, Site], tuple[Callable[[], float], bool]] = {}
         self._max_wait = max_wait
         self._on_wait = on_wait
 
-    def route(self, origin: Site, destination: Site) -> tuple[Link, ...]:
+    def links(self, origin: Site, destination: Site) -> tuple[Link, ...]:
         """The networks a hop from ``origin`` to ``destination`` crosses."""
         if origin is destination and origin.declared:
             return (self._lan,)
@@ -87,32 +86,17 @@ class Router:
             return (self._links[origin.network],)
         return (self._links[origin.network], self._links[destination.network])
 
-    def delay(self, origin: Site, destination: Site, now: float) -> float:
-        """Seconds for one hop, including any wait for a network or site that is down.
+    def route_between(self, origin: Site, destination: Site) -> Route:
+        """The way a hop from ``origin`` to ``destination`` takes."""
+        return Route(self, origin, destination)
+
+    def wait(self, origin: Site, destination: Site, now: float) -> float:
+        """Seconds a hop leaving ``now`` waits for a network or site on its way to be up.
 
         Raises:
             NodeUnavailable: a network or site on the way is down longer than the longest wait.
         """
-        key = (origin, destination)
-        entry = self._routes.get(key)
-        if entry is None:
-            entry = self._routes[key] = self._prepare(origin, destination)
-        crossing, checked = entry
-        if checked:
-            return self._wait(origin, destination, now) + crossing()
-        return crossing()
-
-    def _prepare(self, origin: Site, destination: Site) -> tuple[Callable[[], float], bool]:
-        """A hop's crossing time (one callable) and whether anything on its way goes down."""
-        links = self.route(origin, destination)
-        checked = bool(origin.down or destination.down or any(link.down for link in links))
-        if len(links) == 1:
-            return links[0].crossing, checked
-        first, second = links[0].crossing, links[1].crossing
-        return (lambda: first() + second()), checked
-
-    def _wait(self, origin: Site, destination: Site, now: float) -> float:
-        links = self.route(origin, destination)
+        links = self.links(origin, destination)
         ends = [
             (origin.up_at(now), f"site {origin.name}"),
             (destination.up_at(now), f"site {destination.name}"),
@@ -127,3 +111,29 @@ class Router:
             return 0.0
         self._on_wait()
         return up_at - now
+
+
+class Route:
+    """A hop's way between two sites: one draw per network crossed, after any wait."""
+
+    def __init__(self, router: Router, origin: Site, destination: Site):
+        self._router = router
+        self._origin = origin
+        self._destination = destination
+        links = router.links(origin, destination)
+        self._may_wait = bool(origin.down or destination.down or any(link.down for link in links))
+        if len(links) == 1:
+            self._crossing = links[0].crossing
+        else:
+            first, second = links[0].crossing, links[1].crossing
+            self._crossing = lambda: first() + second()
+
+    def seconds(self, now: float) -> float:
+        """Seconds for a message leaving ``now`` to arrive, waits included.
+
+        Raises:
+            NodeUnavailable: a network or site on the way is down longer than the longest wait.
+        """
+        if self._may_wait:
+            return self._router.wait(self._origin, self._destination, now) + self._crossing()
+        return self._crossing()

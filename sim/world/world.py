@@ -20,9 +20,10 @@ from sim.workload import Workload
 from sim.world.failures import check_system_names, down_time
 from sim.world.log import QueryLog
 from sim.world.losses import records_lost
-from sim.world.network import Router
+from sim.world.network import Route, Router
 from sim.world.node import DurationSampler, Node
 from sim.world.site import Placement, Site
+from sim.world.task import Task
 from sim.world.timeseries import LoadSampler, LoadSeries
 
 
@@ -66,7 +67,7 @@ class World:
         self._down = down_time(scenario, streams.get)
         for site in self._placement.sites:
             site.set_down(self._down.sites.get(site.name, []))
-        self._outage_waiters: set[simpy.Process] = set()
+        self.running_query = -1  # the query whose step is running (-1: none), set by Task
         self._router = Router(
             scenario,
             streams.get,
@@ -74,6 +75,7 @@ class World:
             scenario.max_wait_for_outage,
             self._note_outage_wait,
         )
+        self._routes: dict[tuple[int | Node, int | Node], Route] = {}  # by origin, destination
         self.nodes: list[Node] = []
         for node in registers.nodes:
             spec = scenario.agency(node.agency)
@@ -115,10 +117,16 @@ class World:
         return at - now
 
     def _hop_time(self, origin: int | Node, destination: int | Node, at: float) -> float:
-        nodes = self.nodes
-        source = origin.site if isinstance(origin, Node) else nodes[origin].site
-        target = destination.site if isinstance(destination, Node) else nodes[destination].site
-        return self._router.delay(source, target, at)
+        key = (origin, destination)
+        route = self._routes.get(key)
+        if route is None:
+            route = self._routes[key] = self._router.route_between(
+                self._site_of(origin), self._site_of(destination)
+            )
+        return route.seconds(at)
+
+    def _site_of(self, system: int | Node) -> Site:
+        return system.site if isinstance(system, Node) else self.nodes[system].site
 
     def add_node(
         self,
@@ -154,7 +162,8 @@ class World:
         return node
 
     def _note_outage_wait(self) -> None:
-        self._outage_waiters.add(self.env.active_process)
+        if self.running_query >= 0:
+            self.log.waited[self.running_query] = True
 
     def enroll(self) -> None:
         """Let the architecture give every agency its identifiers (once)."""
@@ -197,22 +206,21 @@ class World:
         for query, issued_at in enumerate(self.workload.time.tolist()):
             if issued_at > env.now:
                 yield env.timeout(issued_at - env.now)
-            env.process(self._query(query))
+            self.start_query(query)
 
     def start_query(self, query: int) -> None:
         """Make one query of the workload now."""
-        self.env.process(self._query(query))
+        Task(self, query, self._query(query))
+
+    def start_steps(self, steps: Generator[simpy.Event, object, object]) -> None:
+        """Run steps that are not a query's (a citizen's application), from now on."""
+        Task(self, -1, steps)
 
     def _query(self, query: int) -> Generator[simpy.Event, object, None]:
         try:
             resolution = yield from self.architecture.resolve(self, query)
         except NodeUnavailable:
             resolution = Resolution(NOT_ANSWERED, UNAVAILABLE)
-        if self._outage_waiters:
-            process = self.env.active_process
-            if process in self._outage_waiters:
-                self._outage_waiters.discard(process)
-                self.log.waited[query] = True
         self.log.record(query, self.env.now + resolution.reply_seconds, resolution)
 
 

@@ -1,0 +1,52 @@
+"""A query's steps, run from the events they wait on, without a SimPy process.
+
+A ``simpy.Process`` costs two events of its own (its start and its end) and
+some bookkeeping at every step. A query needs neither: it starts the moment it
+is made, and nothing waits for it to end. ``Task`` drives the same kind of
+generator a process would: it runs the generator up to its first ``yield`` at
+once, then resumes it from the callback of each event it yields, with the
+event's value, until the generator returns. A generator that yields a failed
+event gets its exception thrown in, as in a process; an exception the
+generator does not catch ends the run, as in a process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Protocol
+
+import simpy
+
+
+class Owner(Protocol):
+    """What a task reports to: which query's step is running (-1: none)."""
+
+    running_query: int
+
+
+class Task:
+    """Runs ``steps`` now and at each event it yields, telling ``owner`` it runs ``query``."""
+
+    __slots__ = ("_steps", "_owner", "_query")
+
+    def __init__(self, owner: Owner, query: int, steps: Generator[simpy.Event, object, object]):
+        self._steps = steps
+        self._owner = owner
+        self._query = query
+        self._resume(None)
+
+    def _resume(self, event: simpy.Event | None) -> None:
+        while True:
+            self._owner.running_query = self._query
+            try:
+                if event is None or event._ok:
+                    event = self._steps.send(None if event is None else event._value)
+                else:
+                    event._defused = True  # the generator handles it, or the run ends
+                    event = self._steps.throw(event._value)
+            except StopIteration:
+                return
+            if event.callbacks is not None:
+                event.callbacks.append(self._resume)  # no cycle: freed when the event is
+                return
+            # The event has been processed already: go on at once with its value.
