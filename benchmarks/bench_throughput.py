@@ -3,65 +3,97 @@
 Target (issue: national scale): flat serves at least as many queries per second
 as a hand-written M/M/c queue serves customers, both measured here in the same
 process; the other architectures within 2x of flat.
+
+The machine may be shared, so every figure is measured ``ROUNDS`` times, the
+baselines and the architectures taking turns within each round, and the best of
+each counts: a neighbour's burst slows one measurement, never all of them.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.baselines import bare_timeout_events_per_second, mmc_customers_per_second
 from sim.architectures import available
-from sim.population.citizens import generate_population
-from sim.population.registers import build_registers
+from sim.population.citizens import Population, generate_population
+from sim.population.registers import Registers, build_registers
 from sim.rng import Streams
-from sim.scenario import load_scenario
-from sim.workload import generate_workload
+from sim.scenario import Scenario, load_scenario
+from sim.workload import Workload, generate_workload
 from sim.world import World
 
 QUICKSTART = Path(__file__).resolve().parent.parent / "scenarios" / "quickstart.yaml"
+ROUNDS = 3
 
 
-def queries_per_second(architecture: str, scale: float = 40.0) -> tuple[float, int, float]:
-    """Queries per wall-second of one architecture on the quickstart world, volumes scaled.
+@dataclass
+class Inputs:
+    """One replication's scenario, population, registers and workload, made once."""
 
-    The time counts the architecture's enrolment (for separate, matching every
-    query) and the run; the enrolment's share is returned too.
-    """
-    overrides = [f"procedures.{i}.rate_per_day={rate}" for i, rate in _scaled_rates(scale)]
-    scenario = load_scenario(QUICKSTART, [*overrides, "population.size=20000"])
+    scenario: Scenario
+    population: Population
+    registers: Registers
+    workload: Workload
+
+
+def quickstart_inputs(scale: float = 40.0, size: int = 20_000) -> Inputs:
+    """The quickstart world with ``size`` citizens and its procedures' volumes × ``scale``."""
+    rates = [
+        (i, p.rate_per_day * scale) for i, p in enumerate(load_scenario(QUICKSTART).procedures)
+    ]
+    overrides = [f"procedures.{i}.rate_per_day={rate}" for i, rate in rates]
+    scenario = load_scenario(QUICKSTART, [*overrides, f"population.size={size}"])
     streams = Streams(scenario.seed, 0)
     population = generate_population(scenario.population, streams, scenario.duration)
     registers = build_registers(scenario, population, streams)
     workload = generate_workload(scenario, population, registers, streams)
-    world = World(scenario, population, registers, workload, streams, architecture)
+    return Inputs(scenario, population, registers, workload)
+
+
+def queries_per_second(inputs: Inputs, architecture: str) -> tuple[float, float]:
+    """Queries per wall-second of one architecture, and the share of it spent enrolling.
+
+    The time counts the architecture's enrolment (for separate, matching every
+    query) and the whole run.
+    """
+    scenario = inputs.scenario
+    streams = Streams(scenario.seed, 0)
+    world = World(
+        scenario, inputs.population, inputs.registers, inputs.workload, streams, architecture
+    )
     start = time.perf_counter()
     world.enroll()
     enrolled = time.perf_counter()
     world.run()
     seconds = time.perf_counter() - start
-    return len(workload) / seconds, len(workload), (enrolled - start) / seconds
-
-
-def _scaled_rates(scale: float) -> list[tuple[int, float]]:
-    scenario = load_scenario(QUICKSTART)
-    return [(i, p.rate_per_day * scale) for i, p in enumerate(scenario.procedures)]
+    return len(inputs.workload) / seconds, (enrolled - start) / seconds
 
 
 def main() -> None:
     print("== throughput (queries simulated per wall-second, quickstart world x40 volume) ==")
-    events = bare_timeout_events_per_second()
-    mmc = mmc_customers_per_second()
+    inputs = quickstart_inputs()
+    names = list(available())
+    events = mmc = 0.0
+    rates = dict.fromkeys(names, 0.0)
+    enrolment = dict.fromkeys(names, 0.0)
+    for _ in range(ROUNDS):
+        events = max(events, bare_timeout_events_per_second())
+        mmc = max(mmc, mmc_customers_per_second())
+        for name in names:
+            rate, share = queries_per_second(inputs, name)
+            if rate > rates[name]:
+                rates[name], enrolment[name] = rate, share
     print(f"bare SimPy timeout loop      {events:>12,.0f} events/s")
     print(f"hand-written M/M/c queue     {mmc:>12,.0f} customers/s   (baseline)")
-    rates = {}
-    for name in available():
-        rate, count, enrolment = queries_per_second(name)
-        rates[name] = rate
+    count = len(inputs.workload)
+    for name in names:
         print(
-            f"{name:<28} {rate:>12,.0f} queries/s     "
-            f"({count:,} queries; enrolment {enrolment:.0%} of the time)"
+            f"{name:<28} {rates[name]:>12,.0f} queries/s     "
+            f"({count:,} queries; enrolment {enrolment[name]:.0%} of the time)"
         )
+    print(f"(best of {ROUNDS} rounds each, the baselines and architectures taking turns)")
     flat = rates.get("flat")
     if flat is None:
         return

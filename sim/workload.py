@@ -50,8 +50,15 @@ class Workload:
         return citizen[query], requester[query], provider[query]
 
     @functools.cached_property
-    def _party_lists(self) -> tuple[list[int], list[int], list[int]]:
-        return self.citizen.tolist(), self.requester.tolist(), self.provider.tolist()
+    def _party_lists(self) -> tuple[list, list, list]:
+        return self.listed("citizen"), self.listed("requester"), self.listed("provider")
+
+    def listed(self, column: str) -> list:
+        """A column as a Python list (made once), for reading one query at a time."""
+        lists = self.__dict__.setdefault("_lists", {})
+        if column not in lists:
+            lists[column] = getattr(self, column).tolist()
+        return lists[column]
 
 
 COLUMN_TYPES = {

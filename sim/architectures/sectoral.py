@@ -70,7 +70,7 @@ def derive_source_pin(register_number: str, secret: bytes) -> str:
     with the first 16 bytes of HMAC-SHA256 under a secret only the authority
     holds: same shape, same one-way property for anyone without the key.
     """
-    digest = hmac.new(secret, register_number.encode("ascii"), hashlib.sha256).digest()
+    digest = hmac.digest(secret, register_number.encode("ascii"), "sha256")
     return base64.b64encode(digest[:16]).decode("ascii")
 
 

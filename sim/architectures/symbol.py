@@ -37,7 +37,6 @@ stop it providing.
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -101,9 +100,7 @@ class Symbols:
 
     def __init__(self, resident_codes: np.ndarray, hub_secret: bytes, systems: list[str]):
         self._codes = resident_codes
-        self._keys = [
-            hmac.new(hub_secret, name.encode("utf-8"), hashlib.sha256).digest() for name in systems
-        ]
+        self._keys = [hmac.digest(hub_secret, name.encode("utf-8"), "sha256") for name in systems]
         self._symbols: dict[tuple[int, int], str] = {}
         self._residents: dict[tuple[int, str], int] = {}
 
@@ -113,7 +110,7 @@ class Symbols:
         symbol = self._symbols.get(key)
         if symbol is None:
             code = f"{int(self._codes[person]):011d}".encode("ascii")
-            digest = hmac.new(self._keys[system], code, hashlib.sha256).digest()
+            digest = hmac.digest(self._keys[system], code, "sha256")
             symbol = base64.b64encode(digest[:SYMBOL_BYTES]).decode("ascii")
             self._symbols[key] = symbol
             self._residents[(system, symbol)] = person
@@ -197,15 +194,14 @@ class Symbol(Architecture):
         if self._needs_issuing(recorded, requester):
             yield from self._issue(world, recorded, requester)
         person = self.symbols.resident(self.symbols.symbol(recorded, requester), requester)
-        item = int(workload.item[query])
         allowed = self._allowed[query]  # by the statutory exchange table
         self.access_log.append(
             AccessRecord(
                 world.env.now,
                 requester,
                 provider,
-                int(workload.procedure[query]),
-                item,
+                workload.listed("procedure")[query],
+                workload.listed("item")[query],
                 person,
                 allowed,
                 query,
@@ -241,7 +237,7 @@ class Symbol(Architecture):
 
     def _needs_issuing(self, person: int, system: int) -> bool:
         """Whether the symbol is one made during the run and not issued yet."""
-        return (person, system) not in self._issued and self._issued_during_run(person, system)
+        return self._issued_during_run(person, system) and (person, system) not in self._issued
 
     def _issue(
         self, world: WorldView, person: int, system: int

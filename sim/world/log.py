@@ -48,13 +48,13 @@ class QueryLog:
         rows, self._rows = self._rows, []
         if not rows:
             return
-        columns = list(zip(*rows, strict=True))
-        query = np.array(columns[0], dtype=np.int64)
-        self.answered_at[query] = columns[1]
-        self.person[query] = columns[2]
-        self.outcome[query] = columns[3]
-        self.clerk_seconds[query] = columns[4]
-        self.visits[query] = columns[5]
-        self.citizen_seconds[query] = columns[6]
-        self.hops[query] = columns[7]
+        table = np.array(rows, dtype=np.float64)  # exact: every number here is < 2**53
+        query = table[:, 0].astype(np.int64)
+        self.answered_at[query] = table[:, 1]
+        self.person[query] = table[:, 2]
+        self.outcome[query] = table[:, 3]
+        self.clerk_seconds[query] = table[:, 4]
+        self.visits[query] = table[:, 5]
+        self.citizen_seconds[query] = table[:, 6]
+        self.hops[query] = table[:, 7]
         self.finished[query] = True

@@ -87,7 +87,12 @@ class Router:
         return (self._links[origin.network], self._links[destination.network])
 
     def route_between(self, origin: Site, destination: Site) -> Route:
-        """The way a hop from ``origin`` to ``destination`` takes."""
+        """The way a hop from ``origin`` to ``destination`` takes.
+
+        Hops between other sites with the same ``Site.route_end``s take the same
+        way, so the route may be shared by them: its sites then never go down and
+        wait for nothing but their networks.
+        """
         return Route(self, origin, destination)
 
     def wait(self, origin: Site, destination: Site, now: float) -> float:

@@ -65,6 +65,7 @@ class Node:
         self.name = name
         self.group = group
         self.site = site
+        self.route_end = None if site is None else site.route_end  # hops: see Site.route_end
         if site is not None and site.pool is not None:
             self.resource = site.pool
         else:
@@ -141,17 +142,21 @@ class Node:
                 yield from self._wait_until_up()
             start = env.now
             seconds = self.service_time() if duration is None else duration
+            end = start + seconds
             self._busy_now += 1
-            self._ends_sum += start + seconds
+            self._ends_sum += end
             self._started_area += seconds
-            in_window = min(start + seconds, self.measure_until) - max(start, self.measure_from)
+            if self.measure_from <= start and end <= self.measure_until:
+                in_window = seconds  # the common case: wholly measured
+            else:
+                in_window = min(end, self.measure_until) - max(start, self.measure_from)
             if in_window > 0:
                 self.busy_seconds += in_window
             if self.site is not None:
                 self.site.count_service(start, in_window)
             yield env.timeout(seconds)
             self._busy_now -= 1
-            self._ends_sum -= start + seconds
+            self._ends_sum -= end
         finally:
             resource.release()
         wait = start - arrival

@@ -55,6 +55,13 @@ class Site:
         self.pending_restores: list[tuple[float, float, int]] = []
         self.restored_after: list[float] = []
 
+    @property
+    def route_end(self) -> Site | str:
+        """What a hop's route depends on at this end: the site itself when it is declared
+        (its LAN, its pool) or can go down; otherwise just its network, so that the
+        thousands of systems of a country share a handful of routes."""
+        return self if self.declared or self.down else self.network
+
     def set_down(self, windows: list[tuple[float, float]]) -> None:
         """Windows ``(start, end)``, merged, in which the whole site is down."""
         self.down = windows

@@ -9,7 +9,7 @@ import numpy as np
 import simpy
 
 from sim.architectures import Architecture, available
-from sim.architectures.resolution import NOT_ANSWERED, UNAVAILABLE, NodeUnavailable, Resolution
+from sim.architectures.resolution import Resolution
 from sim.citizens.counter import CitizenRecord, CitizenSide
 from sim.population.citizens import Population
 from sim.population.registers import Registers
@@ -75,7 +75,7 @@ class World:
             scenario.max_wait_for_outage,
             self._note_outage_wait,
         )
-        self._routes: dict[tuple[int | Node, int | Node], Route] = {}  # by origin, destination
+        self._routes: dict[tuple[Site | str, Site | str], Route] = {}  # by their ends' route_end
         self.nodes: list[Node] = []
         for node in registers.nodes:
             spec = scenario.agency(node.agency)
@@ -117,16 +117,14 @@ class World:
         return at - now
 
     def _hop_time(self, origin: int | Node, destination: int | Node, at: float) -> float:
-        key = (origin, destination)
+        nodes = self.nodes
+        source = origin if isinstance(origin, Node) else nodes[origin]
+        target = destination if isinstance(destination, Node) else nodes[destination]
+        key = (source.route_end, target.route_end)
         route = self._routes.get(key)
         if route is None:
-            route = self._routes[key] = self._router.route_between(
-                self._site_of(origin), self._site_of(destination)
-            )
+            route = self._routes[key] = self._router.route_between(source.site, target.site)
         return route.seconds(at)
-
-    def _site_of(self, system: int | Node) -> Site:
-        return system.site if isinstance(system, Node) else self.nodes[system].site
 
     def add_node(
         self,
@@ -210,17 +208,14 @@ class World:
 
     def start_query(self, query: int) -> None:
         """Make one query of the workload now."""
-        Task(self, query, self._query(query))
+        Task(self, query, self.architecture.resolve(self, query))
 
-    def start_steps(self, steps: Generator[simpy.Event, object, object]) -> None:
+    def start_steps(self, steps: Generator[simpy.Event, object, None]) -> None:
         """Run steps that are not a query's (a citizen's application), from now on."""
         Task(self, -1, steps)
 
-    def _query(self, query: int) -> Generator[simpy.Event, object, None]:
-        try:
-            resolution = yield from self.architecture.resolve(self, query)
-        except NodeUnavailable:
-            resolution = Resolution(NOT_ANSWERED, UNAVAILABLE)
+    def finish(self, query: int, resolution: Resolution) -> None:
+        """Log how ``query`` ended: now, plus its answer's way back."""
         self.log.record(query, self.env.now + resolution.reply_seconds, resolution)
 
 
