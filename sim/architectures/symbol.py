@@ -152,7 +152,9 @@ class Symbol(Architecture):
         secret = world.rng("symbol", "hub-secret").bytes(32)
         self.symbols = Symbols(codes, secret, [node.name for node in nodes])
         self._allowed = allowed_queries(world, params.exchanges(world.scenario))
-        self.access_log: list[AccessRecord] = []
+        # AccessRecord's fields as plain tuples: the garbage collector stops tracking
+        # those, so millions of records cost it nothing (named tuples stay tracked).
+        self._access_rows: list[tuple] = []
         self._agency_of = [node.agency for node in nodes]
         self._municipality_of = [node.municipality for node in nodes]
         everyone = np.arange(population.size)
@@ -195,8 +197,8 @@ class Symbol(Architecture):
             yield from self._issue(world, recorded, requester)
         person = self.symbols.resident(self.symbols.symbol(recorded, requester), requester)
         allowed = self._allowed[query]  # by the statutory exchange table
-        self.access_log.append(
-            AccessRecord(
+        self._access_rows.append(
+            (
                 world.env.now,
                 requester,
                 provider,
@@ -288,14 +290,21 @@ class Symbol(Architecture):
         holdings.central = (HUB,)
         return holdings
 
+    @property
+    def access_log(self) -> list[AccessRecord]:
+        """Every exchange the hub handled, in the order it handled them."""
+        return [AccessRecord(*row) for row in self._access_rows]
+
     def audit_trail(self, world: WorldView) -> AuditTrail:
         """The hub's access records; the portal shows each citizen the allowed ones."""
-        log = self.access_log
+        fields = AccessRecord._fields
+        table = np.array(self._access_rows, dtype=np.float64).reshape(-1, len(fields))
+        column = {name: table[:, index] for index, name in enumerate(fields)}
         return AuditTrail(
             [HUB],
-            np.zeros(len(log), dtype=np.int64),
-            np.array([record.query for record in log], dtype=np.int64),
-            np.array([record.time for record in log], dtype=float),
-            np.array([record.citizen for record in log], dtype=np.int64),
-            np.array([record.allowed for record in log], dtype=bool),
+            np.zeros(len(table), dtype=np.int64),
+            column["query"].astype(np.int64),
+            column["time"],
+            column["citizen"].astype(np.int64),
+            column["allowed"].astype(bool),
         )

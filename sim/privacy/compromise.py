@@ -26,7 +26,6 @@ from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
-import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -190,21 +189,35 @@ def _rows_of(persons: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.nd
 def _score(component: np.ndarray, person: np.ndarray, refers: np.ndarray, bound: int) -> Exposure:
     """Linkable profiles, their breadth and the false joins of joined agency rows."""
     systems = int(refers.max(initial=0)) + 1
-    group = component.astype(np.int64) * bound + person  # (component, person)
-    triples = np.unique(group * systems + refers)  # each agency row once per group
-    group = triples // systems
-    node_in_component = (group // bound) * systems + triples % systems
-    group_ids, per_group = np.unique(group, return_counts=True)  # systems per (component, person)
+    # Each agency row once per (component, person), sorted by component, person, agency.
+    key = np.sort((component.astype(np.int64) * bound + person) * systems + refers)
+    key = key[_run_starts(key)]
+    group = key // systems  # (component, person), sorted
+    starts = _run_starts(group)
+    per_group = _run_lengths(starts, len(group))  # agency rows per (component, person)
     best = np.zeros(bound, dtype=np.int64)
-    np.maximum.at(best, group_ids % bound, per_group)
+    np.maximum.at(best, group[starts] % bound, per_group)
     linkable = best >= 2
     breadth = float(best[linkable].mean()) if linkable.any() else float("nan")
 
-    component_of_row = group // bound
-    _, per_component = np.unique(component_of_row, return_counts=True)
-    _, per_node = np.unique(node_in_component, return_counts=True)
+    component_of_row = group // bound  # sorted
+    per_component = _run_lengths(_run_starts(component_of_row), len(group))
+    node_in_component = np.sort(component_of_row * systems + key % systems)
+    per_node = _run_lengths(_run_starts(node_in_component), len(group))
     cross_pairs = (
         np.sum(per_component.astype(float) ** 2) - np.sum(per_node.astype(float) ** 2)
     ) / 2
     same_person = np.sum(per_group.astype(float) * (per_group - 1)) / 2
     return Exposure(int(linkable.sum()), breadth, int(round(cross_pairs - same_person)))
+
+
+def _run_starts(values: np.ndarray) -> np.ndarray:
+    """Where each run of equal values of a sorted array starts."""
+    if len(values) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]]))
+
+
+def _run_lengths(starts: np.ndarray, size: int) -> np.ndarray:
+    """The length of each run, from where the runs start in an array of ``size``."""
+    return np.diff(np.append(starts, size))
