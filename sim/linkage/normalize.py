@@ -301,19 +301,24 @@ def normalize_series(values: pd.Series, kind: Kind) -> pd.Series:
         An object Series with the same index holding normalised strings or None.
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    table = np.append(normalize_distinct(np.asarray(uniques, dtype=object), kind), None)
+    return pd.Series(table[codes], index=values.index, dtype=object)
+
+
+def normalize_distinct(values: np.ndarray, kind: Kind) -> np.ndarray:
+    """Normalise present values (no missing ones), each once: an object array of the results."""
     if kind in _BLOCKS:
-        strings = np.asarray(uniques, dtype=object).tolist()
-        normalized = _normalize_strings(
-            [v if isinstance(v, str) else str(v) for v in strings], kind
-        )
+        strings = [v if isinstance(v, str) else str(v) for v in values.tolist()]
+        normalized = _normalize_strings(strings, kind)
     elif kind in _SCALAR:
-        normalized = [_SCALAR[kind](value) for value in uniques]
+        normalized = [_SCALAR[kind](value) for value in values.tolist()]
     else:
         raise ValueError(
             f"unknown kind {kind!r}; expected one of name, reading, address, sex, date"
         )
-    table = np.array([*normalized, None], dtype=object)
-    return pd.Series(table[codes], index=values.index, dtype=object)
+    out = np.empty(len(normalized), dtype=object)
+    out[:] = normalized
+    return out
 
 
 def split_first(value: str | None) -> tuple[str | None, str | None]:

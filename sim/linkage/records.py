@@ -32,9 +32,9 @@ from sim.linkage.normalize import (
     is_missing,
     normalize_address,
     normalize_date,
+    normalize_distinct,
     normalize_name,
     normalize_reading,
-    normalize_series,
     normalize_sex,
     split_first,
 )
@@ -80,19 +80,19 @@ def _split_raw(value: object) -> tuple[str | None, str | None]:
 
 
 def _split(values: np.ndarray, raw: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """First word and the rest of each value, each distinct value split once."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    """First word and the rest of each value (None stays None)."""
     split = _split_raw if raw else split_first
-    pairs = [split(value) for value in uniques.tolist()]
-    heads = np.array([pair[0] for pair in pairs] + [None], dtype=object)
-    tails = np.array([pair[1] for pair in pairs] + [None], dtype=object)
-    return heads[codes], tails[codes]
+    pairs = [split(value) for value in values.tolist()]
+    heads, tails = np.empty(len(pairs), dtype=object), np.empty(len(pairs), dtype=object)
+    heads[:] = [pair[0] for pair in pairs]
+    tails[:] = [pair[1] for pair in pairs]
+    return heads, tails
 
 
-def _raw_column(values: np.ndarray) -> np.ndarray:
-    """:func:`_raw` of each value, each distinct value once."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    return np.array([_raw(value) for value in uniques.tolist()] + [None], dtype=object)[codes]
+def _distinct(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's value as a code into the distinct present values (-1: missing), and those."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    return codes, np.asarray(uniques, dtype=object)
 
 
 def digit_signature(digits: np.ndarray) -> np.ndarray:
@@ -115,6 +115,19 @@ def date_parts(iso: str | None) -> tuple[int, np.ndarray, int]:
     return days, digits, int(digit_signature(digits))
 
 
+def _date_columns(isos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Days since 1970-01-01 (:data:`INVALID_DAYS` if not a date) and the 8 digits of
+    normalised dates (``"YYYY-MM-DD"``, or None: no digits)."""
+    dates = pd.to_datetime(pd.Series(isos, dtype=object), format="%Y-%m-%d", errors="coerce")
+    days = (dates - pd.Timestamp(_EPOCH)).dt.days.fillna(INVALID_DAYS).to_numpy(np.int64)
+    digits = np.zeros((len(isos), 8), dtype=np.int8)
+    present = np.flatnonzero(np.not_equal(isos, None))
+    if present.size:
+        packed = "".join(isos[present].tolist()).replace("-", "")
+        digits[present] = (np.frombuffer(packed.encode("ascii"), np.uint8) - 48).reshape(-1, 8)
+    return days, digits
+
+
 def check_columns(frame: pd.DataFrame, where: str) -> None:
     """Raise ValueError naming any required column that ``frame`` lacks."""
     absent = [column for column in REQUIRED_COLUMNS if column not in frame.columns]
@@ -126,27 +139,39 @@ def check_columns(frame: pd.DataFrame, where: str) -> None:
         )
 
 
-def normalized_columns(frame: pd.DataFrame, *, with_reading: bool) -> dict[str, np.ndarray]:
-    """Normalise a record table once: every equality and text column as an object array."""
+Derived = tuple[np.ndarray, dict[str, np.ndarray]]
+
+
+def normalized_values(frame: pd.DataFrame, *, with_reading: bool) -> list[Derived]:
+    """Every equality and text column, worked out once per distinct value of its raw column.
+
+    Returns, for each raw column (name, reading, address, sex, date): the code of
+    each row's value (-1: missing) and the columns derived from it, each an
+    object array over the raw column's distinct values (None: nothing there).
+    """
     check_columns(frame, "record table")
-    out: dict[str, np.ndarray] = {}
-    raw_name = np.asarray(frame["name"], dtype=object)
-    out["surname.raw"], out["given.raw"] = _split(raw_name, raw=True)
-    out["name.norm"] = np.asarray(normalize_series(frame["name"], "name"), dtype=object)
-    out["surname.norm"], out["given.norm"] = _split(out["name.norm"])
+    codes, names = _distinct(frame["name"])
+    name: dict[str, np.ndarray] = {}
+    name["surname.raw"], name["given.raw"] = _split(names, raw=True)
+    name["name.norm"] = normalize_distinct(names, "name")
+    name["surname.norm"], name["given.norm"] = _split(name["name.norm"])
+    derived = [(codes, name)]
     if with_reading and READING_COLUMN in frame.columns:
-        reading = normalize_series(frame[READING_COLUMN], "reading")
-        out["name_reading.norm"] = np.asarray(reading, dtype=object)
+        codes, readings = _distinct(frame[READING_COLUMN])
+        reading = {"name_reading.norm": normalize_distinct(readings, "reading")}
     else:
-        out["name_reading.norm"] = np.full(len(frame), None, dtype=object)
-    out["surname.reading"], out["given.reading"] = _split(out["name_reading.norm"])
-    raw_address = np.asarray(frame["address"], dtype=object)
-    out["address.raw"] = _raw_column(raw_address)
-    out["address.norm"] = np.asarray(normalize_series(frame["address"], "address"), dtype=object)
-    out["address.municipality"], out["address.rest"] = _split(out["address.norm"])
-    out["sex"] = np.asarray(normalize_series(frame["sex"], "sex"), dtype=object)
-    out["birth_date"] = np.asarray(normalize_series(frame["birth_date"], "date"), dtype=object)
-    return out
+        codes, reading = np.full(len(frame), -1), {"name_reading.norm": np.empty(0, object)}
+    reading["surname.reading"], reading["given.reading"] = _split(reading["name_reading.norm"])
+    derived.append((codes, reading))
+    codes, addresses = _distinct(frame["address"])
+    address = {"address.raw": np.array([str(value) for value in addresses.tolist()], object)}
+    address["address.norm"] = normalize_distinct(addresses, "address")
+    address["address.municipality"], address["address.rest"] = _split(address["address.norm"])
+    derived.append((codes, address))
+    for column, kind in (("sex", "sex"), ("birth_date", "date")):
+        codes, values = _distinct(frame[column])
+        derived.append((codes, {column: normalize_distinct(values, kind)}))
+    return derived
 
 
 def normalized_record(record: Mapping[str, object], *, with_reading: bool) -> dict[str, object]:
@@ -174,22 +199,19 @@ class Vocabulary:
     def __init__(self) -> None:
         self._codes: dict[str, dict[object, int]] = {name: {} for name in EQUALITY_COLUMNS}
 
-    def encode_columns(self, columns: Mapping[str, np.ndarray], *, grow: bool) -> np.ndarray:
-        """Codes of a normalised table, shape (rows, len(EQUALITY_COLUMNS)), int32.
+    def encode_values(self, column: str, values: np.ndarray, *, grow: bool) -> np.ndarray:
+        """Codes (int32) of values of one equality column, None being :data:`MISSING`.
 
-        With ``grow`` unseen values get new codes; without, they get :data:`UNKNOWN`.
+        With ``grow`` unseen values get new codes, in the order they come; without,
+        they get :data:`UNKNOWN`.
         """
-        first = columns[EQUALITY_COLUMNS[0]]
-        codes = np.empty((len(first), len(EQUALITY_COLUMNS)), dtype=np.int32)
-        for j, name in enumerate(EQUALITY_COLUMNS):
-            local, uniques = pd.factorize(columns[name], use_na_sentinel=True)
-            table = self._codes[name]
-            if grow:
-                lookup = [table.setdefault(value, len(table)) for value in uniques.tolist()]
-            else:
-                lookup = [table.get(value, UNKNOWN) for value in uniques.tolist()]
-            codes[:, j] = np.append(np.asarray(lookup, dtype=np.int32), MISSING)[local]
-        return codes
+        local, uniques = pd.factorize(values, use_na_sentinel=True)
+        table = self._codes[column]
+        if grow:
+            lookup = [table.setdefault(value, len(table)) for value in uniques.tolist()]
+        else:
+            lookup = [table.get(value, UNKNOWN) for value in uniques.tolist()]
+        return np.append(np.asarray(lookup, dtype=np.int32), MISSING)[local]
 
     def encode_record(self, record: Mapping[str, object], *, grow: bool) -> np.ndarray:
         """Codes of one normalised record, shape (len(EQUALITY_COLUMNS),), int32."""
@@ -238,31 +260,35 @@ class RecordTable:
         self._size = len(codes) if codes.ndim == 2 else 1
 
     @classmethod
-    def from_columns(
-        cls, columns: Mapping[str, np.ndarray], vocabulary: Vocabulary, *, grow: bool
-    ) -> RecordTable:
-        """Encode normalised columns (from :func:`normalized_columns`)."""
-        dates = pd.to_datetime(
-            pd.Series(columns["birth_date"], dtype=object), format="%Y-%m-%d", errors="coerce"
-        )
-        days = (dates - pd.Timestamp(_EPOCH)).dt.days.fillna(INVALID_DAYS)
-        days = days.to_numpy(np.int64, copy=True)  # writable: rows change on life events
-        digits = np.zeros((len(days), 8), dtype=np.int8)
-        present = np.flatnonzero(np.not_equal(columns["birth_date"], None))
-        if present.size:
-            packed = "".join(columns["birth_date"][present].tolist()).replace("-", "")
-            digits[present] = (np.frombuffer(packed.encode("ascii"), np.uint8) - 48).reshape(-1, 8)
-        text = np.stack([columns[name] for name in TEXT_COLUMNS], axis=1)
-        text[np.equal(text, None)] = ""
-        return cls(vocabulary.encode_columns(columns, grow=grow), text, days, digits)
-
-    @classmethod
     def from_frame(
         cls, frame: pd.DataFrame, vocabulary: Vocabulary, *, with_reading: bool, grow: bool = True
     ) -> RecordTable:
-        """Normalise and encode a record table."""
-        columns = normalized_columns(frame, with_reading=with_reading)
-        return cls.from_columns(columns, vocabulary, grow=grow)
+        """Normalise and encode a record table, each distinct raw value once.
+
+        Codes come out as if every row had been encoded in turn: the distinct
+        values are taken in the order they first appear.
+        """
+        rows = len(frame)
+        codes = np.full((rows, len(EQUALITY_COLUMNS)), MISSING, dtype=np.int32)
+        text = np.full((rows, len(TEXT_COLUMNS)), "", dtype=object)
+        days = np.full(rows, INVALID_DAYS, dtype=np.int64)
+        digits = np.zeros((rows, 8), dtype=np.int8)
+        for row_codes, derived in normalized_values(frame, with_reading=with_reading):
+            present = row_codes >= 0
+            row_values = row_codes[present]
+            for name, values in derived.items():
+                if name in COLUMN:
+                    encoded = vocabulary.encode_values(name, values, grow=grow)
+                    codes[present, COLUMN[name]] = encoded[row_values]
+                if name in TEXT_COLUMNS:
+                    shown = np.empty(len(values), dtype=object)
+                    shown[:] = [value or "" for value in values.tolist()]
+                    text[present, TEXT_COLUMNS.index(name)] = shown[row_values]
+                if name == "birth_date":
+                    value_days, value_digits = _date_columns(values)
+                    days[present] = value_days[row_values]
+                    digits[present] = value_digits[row_values]
+        return cls(codes, text, days, digits)
 
     @classmethod
     def single(
