@@ -60,10 +60,10 @@ def _pairs_on_key(
         usable &= (left_sizes <= max_block_size) & (right_sizes <= max_block_size)
     right = np.where((right >= 0) & usable[np.maximum(right, 0)], right, -1)
     order = np.argsort(right, kind="stable")
-    return agreeing_pairs(left, right[order], order)
+    return _expand(left, right[order], order)
 
 
-def agreeing_pairs(
+def _expand(
     left: np.ndarray, sorted_codes: np.ndarray, order: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Every (left position, right row) whose codes agree, given the right's codes sorted
@@ -133,7 +133,7 @@ class SortedBlocks:
 
     def candidate_pairs(self, left_keys: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """(incoming position, register row) of every candidate pair, each once, sorted."""
-        parts = [agreeing_pairs(left, *self._sorted[key]) for key, left in left_keys.items()]
+        parts = [_expand(left, *self._sorted[key]) for key, left in left_keys.items()]
         return _unique_pairs(parts, self._size)
 
 

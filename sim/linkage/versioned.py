@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from sim.linkage.batch import compare_pairs
-from sim.linkage.blocking import DEFAULT_MAX_BLOCK_SIZE, SortedBlocks, agreeing_pairs, key_columns
+from sim.linkage.blocking import DEFAULT_MAX_BLOCK_SIZE, SortedBlocks, key_columns
 from sim.linkage.fellegi_sunter import MUParameters, score
 from sim.linkage.records import READING_COLUMN, RecordTable, Vocabulary
 
@@ -164,10 +164,8 @@ def match_versioned(
     if isinstance(incoming, pd.DataFrame):
         reading = reading and READING_COLUMN in incoming.columns
         left = RecordTable.from_frame(incoming, vocabulary, with_reading=reading, grow=False)
-        source = np.arange(len(incoming))
     else:
-        source = np.asarray(incoming, dtype=np.int64)  # register rows sent
-        left = right.take(source)
+        left = right.take(np.asarray(incoming))
     left_keys = key_columns(left, blocking, reading=reading)
     right_keys = key_columns(right, blocking, reading=reading)
     for key in blocking:
@@ -175,30 +173,21 @@ def match_versioned(
             left_keys[key], np.asarray(register_of), right_keys[key], registers.register
         )
     times = np.asarray(times, dtype=float)
-    register_of = np.asarray(register_of, dtype=np.int64)
     blocks = SortedBlocks(right_keys, max_block_size)
     parts = []
     for start in range(0, len(left), CHUNK_RECORDS):
-        stop = min(start + CHUNK_RECORDS, len(left))
-        # A record sent to a register finds the same candidates whenever it is sent
-        # (the time only decides which of them were valid): block, compare and weigh
-        # each distinct (record, register) of the chunk once.
-        probe_key = source[start:stop] * (int(register_of.max()) + 1) + register_of[start:stop]
-        _, first, probe_of = np.unique(probe_key, return_index=True, return_inverse=True)
-        probe_left = start + first  # a left position showing each distinct probe
-        chunk = {key: codes[probe_left] for key, codes in left_keys.items()}
-        probe, probe_row = blocks.candidate_pairs(chunk)
-        levels = compare_pairs(left, right, probe_left[probe], probe_row, params[0].fields)
-        probe_weight = np.empty(len(probe))
-        which = np.asarray(params_of_register)[registers.register[probe_row]]
-        for index, parameters in enumerate(params):
-            chosen = which == index
-            probe_weight[chosen] = score(levels[chosen], parameters.weights())
-        local, pair = agreeing_pairs(probe_of.ravel(), probe, np.arange(len(probe)))
-        record, row, weight = start + local, probe_row[pair], probe_weight[pair]
+        chunk = {key: codes[start : start + CHUNK_RECORDS] for key, codes in left_keys.items()}
+        record, row = blocks.candidate_pairs(chunk)
+        record = record + start
         at = times[record]
         valid = (registers.valid_from[row] <= at) & (at < registers.valid_until[row])
-        record, row, weight = record[valid], row[valid], weight[valid]
+        record, row = record[valid], row[valid]
+        levels = compare_pairs(left, right, record, row, params[0].fields)
+        weight = np.empty(len(record))
+        which = np.asarray(params_of_register)[registers.register[row]]
+        for index, parameters in enumerate(params):
+            chosen = which == index
+            weight[chosen] = score(levels[chosen], parameters.weights())
         order = np.lexsort((-weight, record))
         record, person, weight = record[order], registers.person[row[order]], weight[order]
         size = min(CHUNK_RECORDS, len(left) - start)
