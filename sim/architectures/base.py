@@ -2,7 +2,8 @@
 
 An architecture decides what identifier each agency stores (``enroll``) and how
 a query from one agency reaches the right record at another (``resolve``, a
-SimPy process). It never imports the world, the runner or the command line: the
+generator of SimPy events, written as a SimPy process is; the world drives it
+with a ``sim.world.task.Task``). It never imports the world, the runner or the command line: the
 world passes itself in, and the architecture uses only what ``WorldView`` lists.
 """
 

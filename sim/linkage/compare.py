@@ -216,7 +216,9 @@ def _assemble(
     kana = ~missing[:, plan.reading_columns].T  # both readings present: they decide
     sources[plan.name_rows] = np.where(kana, sources[plan.reading_rows], sources[plan.name_rows])
     fields = sources[plan.band_source]
-    state = np.concatenate((equal, missing), axis=1) @ plan.bit_weights
+    # Small integers, exact in float32, whose product BLAS does far faster than numpy's int loop.
+    bits = np.concatenate((equal, missing), axis=1).astype(np.float32)
+    state = (bits @ plan.bit_weights.astype(np.float32)).astype(np.int64)
     return state + fields.T * plan.band_shift + plan.offsets
 
 
