@@ -109,7 +109,7 @@ class Symbols:
         key = (person, system)
         symbol = self._symbols.get(key)
         if symbol is None:
-            code = f"{int(self._codes[person]):011d}".encode("ascii")
+            code = b"%011d" % self._codes[person]
             digest = hmac.digest(self._keys[system], code, "sha256")
             symbol = base64.b64encode(digest[:SYMBOL_BYTES]).decode("ascii")
             self._symbols[key] = symbol
@@ -158,8 +158,10 @@ class Symbol(Architecture):
         self._agency_of = [node.agency for node in nodes]
         self._municipality_of = [node.municipality for node in nodes]
         everyone = np.arange(population.size)
-        self._home = population.municipality_at(everyone, np.zeros(population.size))
-        self._born_at = population.born_at
+        self._home = population.municipality_at(everyone, np.zeros(population.size)).tolist()
+        self._born_in_run = set(np.flatnonzero(population.born_at > 0).tolist())
+        self._procedure_of = world.workload.listed("procedure")
+        self._item_of = world.workload.listed("item")
         self._issued: set[tuple[int, int]] = set()
         self._issuing: dict[tuple[int, int], simpy.Event] = {}
         self.hub = world.add_node(HUB, params.hub.servers, params.hub.service_time)
@@ -202,8 +204,8 @@ class Symbol(Architecture):
                 world.env.now,
                 requester,
                 provider,
-                workload.listed("procedure")[query],
-                workload.listed("item")[query],
+                self._procedure_of[query],
+                self._item_of[query],
                 person,
                 allowed,
                 query,
@@ -232,7 +234,7 @@ class Symbol(Architecture):
 
         ``_home`` is each person's municipality when the run starts.
         """
-        if self._born_at[person] > 0:
+        if person in self._born_in_run:
             return True
         municipality = self._municipality_of[system]
         return municipality >= 0 and self._home[person] != municipality
