@@ -122,7 +122,7 @@ def build_register_copies(
     residents_of = group_by_value(everyone, residence_now, municipalities)
     moved_away = np.flatnonzero(former_residence != residence_now)
     former_of = group_by_value(moved_away, former_residence[moved_away], municipalities)
-    taken: list[tuple[np.ndarray, np.ndarray]] = []  # per node: persons, when their copy was taken
+    initial = []
     for node in registers.nodes:
         if node.municipality < 0:
             persons = np.flatnonzero(registers.members[node.agency])
@@ -136,22 +136,9 @@ def build_register_copies(
             persons = np.concatenate([residents, former])
             # A former resident's record stands as it was just before they moved out.
             taken_at = np.concatenate([np.zeros(len(residents)), moved_out_at[former] - 1.0])
-        taken.append((persons, np.maximum(taken_at, population.born_at[persons])))
-    # Every node's true facts at once (thousands of small offices cost one call), then
-    # each node's recording errors from its own stream.
-    facts = true_facts(
-        population, np.concatenate([p for p, _ in taken]), np.concatenate([t for _, t in taken])
-    )
-    bounds = np.cumsum([0] + [len(persons) for persons, _ in taken]).tolist()
-    initial = [
-        corrupt_records(
-            facts.iloc[bounds[k] : bounds[k + 1]].reset_index(drop=True),
-            rates,
-            stream("records", node.name),
-            population.vocabulary,
-        )
-        for k, node in enumerate(registers.nodes)
-    ]
+        taken_at = np.maximum(taken_at, population.born_at[persons])
+        rng = stream("records", node.name)
+        initial.append(agency_copies(population, persons, taken_at, rates, rng))
     times, nodes, persons = update_schedule(scenario, population, registers)
     frame = agency_copies(population, persons, times, rates, stream("records", "updates"))
     return RegisterCopies(initial, CopyUpdate(times, nodes, frame))
