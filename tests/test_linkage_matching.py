@@ -198,3 +198,28 @@ def test_em_on_too_few_pairs_falls_back_to_the_seeds():
     scores = precision_recall(pairs, {("a", "x")})
     assert scores["blocking_recall"] == 1.0 and scores["candidates"] == len(pairs) == 2
     assert pairs.sort_values("weight")["left_id"].tolist() == ["b", "a"]
+
+
+def test_a_table_encodes_each_row_as_that_row_alone():
+    # Repeated records, variant spellings, missing values and a bad date: the table
+    # works each distinct raw value out once, and must give every row the codes,
+    # strings and date parts of that row encoded on its own, in the same order.
+    frame = pd.DataFrame(
+        {
+            "name": ["高橋 太郎", "髙橋 太郎", None, "高橋 太郎", "Smith John", "佐藤"],
+            "name_reading": ["タカハシ タロウ", "たかはし たろう", "サトウ", None, None, "サトウ"],
+            "address": ["横浜市 2丁目1番地2号", "横浜市 2-1-2", "札幌市 1-1", None, "x", "横浜市"],
+            "sex": ["M", "male", "F", None, "F", "X"],
+            "birth_date": ["1985-03-12", "1985/3/12", None, "1985-13-02", "19850312", "junk"],
+        }
+    )
+    table = RecordTable.from_frame(frame, Vocabulary(), with_reading=True)
+    vocabulary = Vocabulary()
+    for row, record in enumerate(frame.to_dict("records")):
+        alone = RecordTable.single(
+            normalized_record(record, with_reading=True), vocabulary, grow=True
+        )
+        assert table.codes[row].tolist() == alone.codes.tolist()
+        assert [text or "\x00" for text in table.text[row].tolist()] == alone.text.tolist()
+        assert (table.days[row], table.signature[row]) == (alone.days, alone.signature)
+        assert table.digits[row].tolist() == alone.digits.tolist()
