@@ -85,7 +85,7 @@ class Flat(Architecture):
         if refused:
             back = world.travel_time(provider, requester)
             return Resolution(NOT_ANSWERED, REFUSED, reply_seconds=back)
-        yield from world.nodes[provider].serve()
+        yield world.nodes[provider].visit()
         person = self._lookup(world, provider, recorded, world.env.now)
         back = world.travel_time(provider, requester)
         if person == NOT_ANSWERED:
@@ -103,7 +103,7 @@ class Flat(Architecture):
         _, requester, provider = world.workload.parties(query)
         hub = self._hub
         yield world.hop(requester, hub)
-        yield from hub.serve()
+        yield hub.visit()
         self._access_log.append((query, world.env.now, recorded))
         person = self._lookup(world, provider, recorded, world.env.now)
         if refused or person == NOT_ANSWERED:
@@ -111,7 +111,7 @@ class Flat(Architecture):
             back = world.travel_time(hub, requester)
             return Resolution(NOT_ANSWERED, outcome, hops=2, reply_seconds=back)
         yield world.hop(hub, provider)
-        yield from world.nodes[provider].serve()
+        yield world.nodes[provider].visit()
         back = world.travel_time(provider, hub, requester)
         return Resolution(person, hops=4, reply_seconds=back)
 

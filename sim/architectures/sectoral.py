@@ -142,7 +142,7 @@ class Sectoral(Architecture):
         authority = self.authority
         yield world.hop(requester, authority if cross_sector else provider)
         if cross_sector:
-            yield from authority.serve()
+            yield authority.visit()
             person = self.numbers.owner(bpk, self._code_of[requester])
             self._authority_log.append((query, world.env.now, person))
             if (self._sector_of[requester], self._sector_of[provider]) not in self._allowed:
@@ -151,7 +151,7 @@ class Sectoral(Architecture):
             bpk = self.numbers.bpk(person, self._code_of[provider])  # sent as a vbPK
             yield world.travel(authority, requester, provider)
             hops = 4
-        yield from world.nodes[provider].serve()
+        yield world.nodes[provider].visit()
         owner = self.numbers.owner(bpk, self._code_of[provider])
         links = self.links[self._agency_of[provider]]
         person = entry_for(world, provider, links, owner, world.env.now)

@@ -153,16 +153,14 @@ class Separate(Architecture):
         yield world.hop(requester, provider)
         node = world.nodes[provider]
         searched = self._searched[query]
-        yield from node.serve(
-            node.service_time() + searched * self.params.search_time_per_candidate
-        )
+        yield node.visit(node.service_time() + searched * self.params.search_time_per_candidate)
         person, clerk_seconds = NOT_ANSWERED, 0.0
         decision = self._decision[query]
         if decision == ACCEPT:
             person = self._best[query]
         elif decision == REVIEW:
             clerk_seconds = self._review_time()
-            yield from self._clerks[provider].serve(clerk_seconds)
+            yield self._clerks[provider].visit(clerk_seconds)
             if (
                 not workload.legal_basis[query]
                 and self._question_rng.random() < self._question_rate

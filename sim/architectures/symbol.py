@@ -192,9 +192,9 @@ class Symbol(Architecture):
         recorded = self.links[requester_agency].linked(citizen)
         own, hub = self.intermediate[requester], self.hub
         yield world.hop(requester, own)
-        yield from own.serve()
+        yield own.visit()
         yield world.hop(own, hub)
-        yield from hub.serve()
+        yield hub.visit()
         if self._needs_issuing(recorded, requester):
             yield from self._issue(world, recorded, requester)
         person = self.symbols.resident(self.symbols.symbol(recorded, requester), requester)
@@ -220,7 +220,7 @@ class Symbol(Architecture):
         theirs = self.intermediate[provider]
         yield world.hop(hub, theirs)
         answering = world.nodes[provider].service_time()  # reading the copy: the agency's time
-        yield from theirs.serve(answering)
+        yield theirs.visit(answering)
         owner = self.symbols.resident(symbol, provider)
         links = self.links[provider_agency]
         answer = entry_for(world, provider, links, owner, world.env.now)
@@ -256,7 +256,7 @@ class Symbol(Architecture):
         self._issuing[key] = done
         try:
             yield world.hop(self.hub, self.registry)
-            yield from self.registry.serve()
+            yield self.registry.visit()
             yield world.hop(self.registry, self.hub)
         except NodeUnavailable as error:
             del self._issuing[key]

@@ -116,7 +116,7 @@ class CitizenSide:
                 requester = int(apps.requester[application])
                 self._lookups_made[application] = True
                 yield world.hop(requester, self.lookup)
-                yield from self.lookup.serve()
+                yield self.lookup.visit()
                 yield env.timeout(world.travel_time(self.lookup, requester))
         except NodeUnavailable:
             return  # no one to confirm the identity: the application's queries fail

@@ -83,17 +83,22 @@ class Node:
         self._ends_sum = 0.0  # sum of the end times of the services under way
         self.down: list[tuple[float, float]] = []
         self.max_wait = float("inf")
-        self.on_wait: Callable[[], None] | None = None
+        self.on_wait: Callable[..., None] | None = None
+        self.current_query: Callable[[], int] | None = None
 
     def set_outages(
         self,
         windows: list[tuple[float, float]],
         max_wait: float,
-        on_wait: Callable[[], None] | None = None,
+        on_wait: Callable[..., None] | None = None,
+        current_query: Callable[[], int] | None = None,
     ) -> None:
         """Down windows ``(start, end)`` in seconds, and the longest a request waits for one.
 
-        ``on_wait`` is called whenever a request starts waiting for the node to be up.
+        ``on_wait`` is called whenever a request starts waiting for the node to be up:
+        with no argument when the request's own steps run (``serve``), or with the
+        query that ``current_query`` named when it made the request (``visit``, whose
+        waiting runs as a SimPy process of its own).
         """
         merged: list[tuple[float, float]] = []
         for start, end in sorted(windows):
@@ -104,6 +109,7 @@ class Node:
         self.down = merged
         self.max_wait = max_wait
         self.on_wait = on_wait
+        self.current_query = current_query
 
     def up_at(self, now: float) -> float:
         """When the node is next up: ``now`` unless ``now`` falls in a down window."""
@@ -112,17 +118,42 @@ class Node:
                 return end
         return now
 
-    def _wait_until_up(self) -> Generator[simpy.Event, object, None]:
+    def _wait_until_up(self, query: int | None) -> Generator[simpy.Event, object, None]:
         up_at = self.up_at(self.env.now)
         if up_at > self.env.now:
             if up_at - self.env.now > self.max_wait:
                 raise NodeUnavailable(self.name, up_at)
-            if self.on_wait is not None:
+            if self.on_wait is not None and query is None:
                 self.on_wait()
+            elif self.on_wait is not None:
+                self.on_wait(query)
             yield self.env.timeout(up_at - self.env.now)
 
-    def serve(self, duration: float | None = None) -> Generator[simpy.Event, object, float]:
-        """Queue for a server, hold it for one service, and return the time spent waiting.
+    def visit(self, duration: float | None = None) -> simpy.Event:
+        """Queue for a server and hold it for one service: an event that fires when the
+        service ends, its value the time spent waiting (``wait = yield node.visit()``).
+
+        A request that finds a server free on a node that never goes down starts its
+        service at once, and the event is the service's own timeout: no other event
+        and no process. Otherwise the queueing runs as a process of ``serve``.
+
+        Raises (from the event):
+            NodeUnavailable: the node is down for longer than ``max_wait``.
+        """
+        if not self.down:
+            if self.resource.try_take():
+                now = self.env.now
+                return self._begin(now, now, duration)
+            return self.env.process(self.serve(duration))
+        query = self.current_query() if self.current_query is not None else None
+        return self.env.process(self.serve(duration, query))
+
+    def serve(
+        self, duration: float | None = None, query: int | None = None
+    ) -> Generator[simpy.Event, object, float]:
+        """``visit`` as steps to ``yield from``: queue, hold a server for one service,
+        and return the time spent waiting. ``query``: whom a wait for an outage is
+        noted for, when these steps run as a process of their own (see ``set_outages``).
 
         Raises:
             NodeUnavailable: the node is down for longer than ``max_wait``.
@@ -130,40 +161,50 @@ class Node:
         env = self.env
         arrival = env.now
         if self.down:
-            yield from self._wait_until_up()
+            yield from self._wait_until_up(query)
         resource = self.resource
         if not resource.try_take():
             if arrival >= self.measure_from and len(resource.queue) >= self.queue_max:
                 self.queue_max = len(resource.queue) + 1
             yield resource.wait()
-        try:
-            if self.down and self.up_at(env.now) > env.now:
-                # Reached a server while the node is down: hold it until the node is back.
-                yield from self._wait_until_up()
-            start = env.now
-            seconds = self.service_time() if duration is None else duration
-            end = start + seconds
-            self._busy_now += 1
-            self._ends_sum += end
-            self._started_area += seconds
-            if self.measure_from <= start and end <= self.measure_until:
-                in_window = seconds  # the common case: wholly measured
-            else:
-                in_window = min(end, self.measure_until) - max(start, self.measure_from)
-            if in_window > 0:
-                self.busy_seconds += in_window
-            if self.site is not None:
-                self.site.count_service(start, in_window)
-            yield env.timeout(seconds)
-            self._busy_now -= 1
-            self._ends_sum -= end
-        finally:
-            resource.release()
+        if self.down and self.up_at(env.now) > env.now:
+            # Reached a server while the node is down: hold it until the node is back.
+            try:
+                yield from self._wait_until_up(query)
+            except NodeUnavailable:
+                resource.release()
+                raise
+        return (yield self._begin(arrival, env.now, duration))
+
+    def _begin(self, arrival: float, start: float, duration: float | None) -> simpy.Timeout:
+        """Start a service on a server already taken: count it, and return its timeout,
+        which frees the server when it fires."""
+        seconds = self.service_time() if duration is None else duration
+        end = start + seconds
+        self._busy_now += 1
+        self._ends_sum += end
+        self._started_area += seconds
+        if self.measure_from <= start and end <= self.measure_until:
+            in_window = seconds  # the common case: wholly measured
+        else:
+            in_window = min(end, self.measure_until) - max(start, self.measure_from)
+        if in_window > 0:
+            self.busy_seconds += in_window
+        if self.site is not None:
+            self.site.count_service(start, in_window)
         wait = start - arrival
         if arrival >= self.measure_from:
             self.waits.append(wait)
             self.served += 1
-        return wait
+        service = self.env.timeout(seconds, wait)
+        service.callbacks.append(self._end)
+        return service
+
+    def _end(self, service: simpy.Event) -> None:
+        """A service ends (at the time ``_begin`` added to ``_ends_sum``): free its server."""
+        self._busy_now -= 1
+        self._ends_sum -= self.env.now
+        self.resource.release()
 
     @property
     def busy_servers(self) -> int:

@@ -155,13 +155,20 @@ class World:
             site.admit(node)
         windows = self._down.for_system(name, group, site.name if site else None)
         if windows:
-            node.set_outages(windows, self.scenario.max_wait_for_outage, self._note_outage_wait)
+            node.set_outages(
+                windows,
+                self.scenario.max_wait_for_outage,
+                self._note_outage_wait,
+                lambda: self.running_query,
+            )
         self.nodes.append(node)
         return node
 
-    def _note_outage_wait(self) -> None:
-        if self.running_query >= 0:
-            self.log.waited[self.running_query] = True
+    def _note_outage_wait(self, query: int | None = None) -> None:
+        """Mark ``query`` (default: the query whose step is running) as having waited."""
+        query = self.running_query if query is None else query
+        if query >= 0:
+            self.log.waited[query] = True
 
     def enroll(self) -> None:
         """Let the architecture give every agency its identifiers (once)."""
