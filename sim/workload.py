@@ -8,7 +8,7 @@ architecture (common random numbers). Insiders' misuse queries
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -40,6 +40,7 @@ class Workload:
     notice: np.ndarray  # bool: a one-stop notice to another agency (``citizens.one_stop``)
     procedure_names: list[str]
     item_names: list[str]
+    _lists: dict[str, list] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.time)
@@ -55,10 +56,9 @@ class Workload:
 
     def listed(self, column: str) -> list:
         """A column as a Python list (made once), for reading one query at a time."""
-        lists = self.__dict__.setdefault("_lists", {})
-        if column not in lists:
-            lists[column] = getattr(self, column).tolist()
-        return lists[column]
+        if column not in self._lists:
+            self._lists[column] = getattr(self, column).tolist()
+        return self._lists[column]
 
 
 COLUMN_TYPES = {
