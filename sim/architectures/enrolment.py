@@ -63,9 +63,11 @@ def entry_for(world: WorldView, node: int, links: WrongLinks, owner: int, now: f
     what gets disclosed. The owner's own entry counts only if it carries their
     own identifier, and only if the node holds the owner at ``now``.
     """
-    for person in (links.carrier.get(owner), owner):
-        if person is None or person < 0 or (person == owner and owner in links.wrong):
-            continue
-        if holds_one(world.registers, node, person, now, world.population):
-            return person
+    registers, population = world.registers, world.population
+    carrier = links.carrier.get(owner)
+    if carrier is not None and holds_one(registers, node, carrier, now, population):
+        return carrier
+    own_entry = owner >= 0 and owner not in links.wrong  # carrying the owner's own identifier
+    if own_entry and holds_one(registers, node, owner, now, population):
+        return owner
     return NOT_ANSWERED

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 from collections.abc import Generator
 from typing import Any
 
@@ -67,43 +66,47 @@ def derive_source_pin(register_number: str, secret: bytes) -> str:
 
     The real sourcePIN is the register number encrypted with 3DES-CBC under the
     authority's key, in Base64 (16 bytes, 24 characters). This stands in for it
-    with the first 16 bytes of HMAC-SHA256 under a secret only the authority
-    holds: same shape, same one-way property for anyone without the key.
+    with a 16-byte keyed BLAKE2b hash under a secret only the authority holds:
+    same shape, same one-way property for anyone without the key.
     """
-    digest = hmac.digest(secret, register_number.encode("ascii"), "sha256")
-    return base64.b64encode(digest[:16]).decode("ascii")
+    digest = hashlib.blake2b(register_number.encode("ascii"), key=secret, digest_size=16).digest()
+    return base64.b64encode(digest).decode("ascii")
 
 
 class SectorNumbers:
     """The authority's view: sourcePINs and bPKs derived on demand, with reverse tables."""
 
     def __init__(self, register_numbers: np.ndarray, secret: bytes):
-        self._register_numbers = register_numbers
+        self._register_numbers = register_numbers.tolist()
         self._secret = secret
         self._source_pins: dict[int, str] = {}
-        self._bpks: dict[tuple[int, str], str] = {}
-        self._owners: dict[tuple[str, str], int] = {}
+        self._bpks: dict[str, dict[int, str]] = {}  # sector code -> person -> bPK
+        self._owners: dict[str, dict[str, int]] = {}  # sector code -> bPK -> person
 
     def source_pin(self, person: int) -> str:
         """The person's sourcePIN (from their 12-digit register number)."""
         pin = self._source_pins.get(person)
         if pin is None:
-            number = f"{int(self._register_numbers[person]):012d}"
+            number = f"{self._register_numbers[person]:012d}"
             pin = self._source_pins[person] = derive_source_pin(number, self._secret)
         return pin
 
     def bpk(self, person: int, sector_code: str) -> str:
         """The person's bPK in a sector."""
-        key = (person, sector_code)
-        bpk = self._bpks.get(key)
+        derived = self._bpks.get(sector_code)
+        if derived is None:
+            derived = self._bpks[sector_code] = {}
+            self._owners[sector_code] = {}
+        bpk = derived.get(person)
         if bpk is None:
-            bpk = self._bpks[key] = derive_bpk(self.source_pin(person), sector_code)
-            self._owners[(sector_code, bpk)] = person
+            bpk = derived[person] = derive_bpk(self.source_pin(person), sector_code)
+            self._owners[sector_code][bpk] = person
         return bpk
 
     def owner(self, bpk: str, sector_code: str) -> int:
         """The person a bPK of a sector was derived for (-1: none derived)."""
-        return self._owners.get((sector_code, bpk), NOT_ANSWERED)
+        owners = self._owners.get(sector_code)
+        return NOT_ANSWERED if owners is None else owners.get(bpk, NOT_ANSWERED)
 
 
 class Sectoral(Architecture):

@@ -4,6 +4,8 @@ Each agency system keeps the visible My Number in its files (or not: the
 scenario's ``stores_number``) and, for each citizen it holds, a symbol that only
 it uses. The hub issues symbols from the resident code with a key per system,
 so one system's symbols tell nothing about another's, and keeps the mapping.
+(The hub's method is not published: a keyed BLAKE2b hash of the resident code
+stands in for it, with the same one-way, per-system property.)
 
 A query goes requester -> its intermediate server -> hub -> the provider's
 intermediate server, which answers from its copy of the data it may provide,
@@ -36,8 +38,7 @@ stop it providing.
 
 from __future__ import annotations
 
-import base64
-import hmac
+import hashlib
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -99,26 +100,33 @@ class Symbols:
     """The hub's symbols: issued per (person, system) from the resident code, with the mapping."""
 
     def __init__(self, resident_codes: np.ndarray, hub_secret: bytes, systems: list[str]):
-        self._codes = resident_codes
-        self._keys = [hmac.digest(hub_secret, name.encode("utf-8"), "sha256") for name in systems]
-        self._symbols: dict[tuple[int, int], str] = {}
-        self._residents: dict[tuple[int, str], int] = {}
+        self._codes = resident_codes.tolist()
+        self._keys = [_keyed_hash(name.encode("utf-8"), hub_secret, 32) for name in systems]
+        self._issued: list[dict[int, bytes]] = [{} for _ in systems]  # person -> symbol
+        self._residents: list[dict[bytes, int]] = [{} for _ in systems]  # symbol -> person
 
-    def symbol(self, person: int, system: int) -> str:
-        """The symbol of ``person`` at system ``system``: a keyed hash of the resident code."""
-        key = (person, system)
-        symbol = self._symbols.get(key)
+    def issued(self, person: int, system: int) -> bytes | None:
+        """The symbol of ``person`` at ``system`` if the hub has issued it (None: not yet)."""
+        return self._issued[system].get(person)
+
+    def symbol(self, person: int, system: int) -> bytes:
+        """The symbol of ``person`` at system ``system`` (issued now if it was not yet):
+        a keyed hash of the resident code."""
+        issued = self._issued[system]
+        symbol = issued.get(person)
         if symbol is None:
             code = b"%011d" % self._codes[person]
-            digest = hmac.digest(self._keys[system], code, "sha256")
-            symbol = base64.b64encode(digest[:SYMBOL_BYTES]).decode("ascii")
-            self._symbols[key] = symbol
-            self._residents[(system, symbol)] = person
+            symbol = issued[person] = _keyed_hash(code, self._keys[system], SYMBOL_BYTES)
+            self._residents[system][symbol] = person
         return symbol
 
-    def resident(self, symbol: str, system: int) -> int:
+    def resident(self, symbol: bytes, system: int) -> int:
         """The person a symbol of ``system`` was issued for (-1: none)."""
-        return self._residents.get((system, symbol), NOT_ANSWERED)
+        return self._residents[system].get(symbol, NOT_ANSWERED)
+
+
+def _keyed_hash(message: bytes, key: bytes, size: int) -> bytes:
+    return hashlib.blake2b(message, key=key, digest_size=size).digest()
 
 
 class Symbol(Architecture):
@@ -162,7 +170,6 @@ class Symbol(Architecture):
         self._born_in_run = set(np.flatnonzero(population.born_at > 0).tolist())
         self._procedure_of = world.workload.listed("procedure")
         self._item_of = world.workload.listed("item")
-        self._issued: set[tuple[int, int]] = set()
         self._issuing: dict[tuple[int, int], simpy.Event] = {}
         self.hub = world.add_node(HUB, params.hub.servers, params.hub.service_time)
         registry = params.resident_registry
@@ -195,9 +202,11 @@ class Symbol(Architecture):
         yield own.visit()
         yield world.hop(own, hub)
         yield hub.visit()
-        if self._needs_issuing(recorded, requester):
-            yield from self._issue(world, recorded, requester)
-        person = self.symbols.resident(self.symbols.symbol(recorded, requester), requester)
+        symbols = self.symbols
+        sent = symbols.issued(recorded, requester)  # the symbol the requester holds
+        if sent is None:
+            sent = yield from self._issue(world, recorded, requester)
+        person = symbols.resident(sent, requester)
         allowed = self._allowed[query]  # by the statutory exchange table
         self._access_rows.append(
             (
@@ -214,14 +223,14 @@ class Symbol(Architecture):
         if not allowed:
             back = world.travel_time(hub, own, requester)
             return Resolution(NOT_ANSWERED, REFUSED, hops=4, reply_seconds=back)
-        if self._needs_issuing(person, provider):
-            yield from self._issue(world, person, provider)
-        symbol = self.symbols.symbol(person, provider)
+        symbol = symbols.issued(person, provider)
+        if symbol is None:
+            symbol = yield from self._issue(world, person, provider)
         theirs = self.intermediate[provider]
         yield world.hop(hub, theirs)
         answering = world.nodes[provider].service_time()  # reading the copy: the agency's time
         yield theirs.visit(answering)
-        owner = self.symbols.resident(symbol, provider)
+        owner = symbols.resident(symbol, provider)
         links = self.links[provider_agency]
         answer = entry_for(world, provider, links, owner, world.env.now)
         back = world.travel_time(theirs, hub, own, requester)
@@ -239,19 +248,19 @@ class Symbol(Architecture):
         municipality = self._municipality_of[system]
         return municipality >= 0 and self._home[person] != municipality
 
-    def _needs_issuing(self, person: int, system: int) -> bool:
-        """Whether the symbol is one made during the run and not issued yet."""
-        return self._issued_during_run(person, system) and (person, system) not in self._issued
-
     def _issue(
         self, world: WorldView, person: int, system: int
-    ) -> Generator[simpy.Event, Any, None]:
-        """Issue a symbol made during the run, once: a lookup at the resident registry."""
+    ) -> Generator[simpy.Event, Any, bytes]:
+        """A symbol the hub has not issued yet. One made during the run (a birth, a move)
+        takes a lookup at the resident registry first, once however many queries need it;
+        one of the register as it stood at the start was made before the run."""
+        if not self._issued_during_run(person, system):
+            return self.symbols.symbol(person, system)
         key = (person, system)
         pending = self._issuing.get(key)
         if pending is not None:
             yield pending
-            return
+            return self.symbols.symbol(person, system)
         done = world.env.event()
         self._issuing[key] = done
         try:
@@ -264,8 +273,8 @@ class Symbol(Architecture):
             done.fail(error)
             raise
         del self._issuing[key]
-        self._issued.add(key)
         done.succeed()
+        return self.symbols.symbol(person, system)
 
     def holdings(self, world: WorldView) -> Holdings:
         """Agencies store their own symbol (and, where configured, the My Number) as

@@ -188,8 +188,7 @@ def match_versioned(
         for index, parameters in enumerate(params):
             chosen = which == index
             weight[chosen] = score(levels[chosen], parameters.weights())
-        order = np.lexsort((-weight, record))
-        record, person, weight = record[order], registers.person[row[order]], weight[order]
+        person = registers.person[row]
         size = min(CHUNK_RECORDS, len(left) - start)
         parts.append(_decide(start, size, record, person, weight, upper, lower, ambiguity_margin))
     return VersionedMatches(
@@ -232,25 +231,33 @@ def _decide(
     margin: float,
 ) -> VersionedMatches:
     """Decisions of records ``start .. start+size-1`` from their candidates (sorted by
-    record, best first); only the candidates of records sent for review are kept."""
+    record, then register row). Of tied candidates the first is the best, as a stable
+    sort by weight would make it. Only the candidates of records sent for review are
+    kept, sorted best first (the rest are never sorted)."""
     local = record - start
     candidates = np.bincount(local, minlength=size)
-    first = np.cumsum(candidates) - candidates
     has = candidates > 0
+    first = (np.cumsum(candidates) - candidates)[has]  # each record's first candidate
     top = np.full(size, -np.inf)
-    top[has] = weight[first[has]]
     second = np.full(size, -np.inf)
-    two = candidates > 1
-    second[two] = weight[first[two] + 1]
+    best = np.full(size, -1, dtype=np.int64)
+    if len(weight):
+        top[has] = np.maximum.reduceat(weight, first)
+        position = np.arange(len(weight))
+        best_at = np.minimum.reduceat(np.where(weight == top[local], position, len(weight)), first)
+        others = weight.copy()
+        others[best_at] = -np.inf
+        second[has] = np.maximum.reduceat(others, first)
+        best[has] = person[best_at]
     gap = np.full(size, np.inf)
+    two = candidates > 1
     gap[two] = top[two] - second[two]
     decision = np.full(size, REJECT, dtype=np.int8)
     decision[has & (top >= lower)] = REVIEW
     ambiguous = (second >= upper) & (gap < margin)
     decision[has & (top >= upper) & ~ambiguous] = ACCEPT
-    best = np.full(size, -1, dtype=np.int64)
-    best[has] = person[first[has]]
-    kept = decision[local] == REVIEW
+    kept = np.flatnonzero(decision[local] == REVIEW)
+    kept = kept[np.lexsort((-weight[kept], record[kept]))]
     return VersionedMatches(
         decision, best, top, candidates, record[kept], person[kept], weight[kept]
     )

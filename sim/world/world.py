@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 import simpy
@@ -112,8 +113,8 @@ class World:
             NodeUnavailable: a network on the way is down for longer than a query waits.
         """
         now = at = self.env.now
-        for index in range(len(path) - 1):
-            at += self._hop_time(path[index], path[index + 1], at)
+        for origin, destination in pairwise(path):
+            at += self._hop_time(origin, destination, at)
         return at - now
 
     def _hop_time(self, origin: int | Node, destination: int | Node, at: float) -> float:
