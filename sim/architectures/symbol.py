@@ -205,7 +205,9 @@ class Symbol(Architecture):
         symbols = self.symbols
         sent = symbols.issued(recorded, requester)  # the symbol the requester holds
         if sent is None:
-            sent = yield from self._issue(world, recorded, requester)
+            if self._issued_during_run(recorded, requester):
+                yield from self._issue(world, recorded, requester)
+            sent = symbols.symbol(recorded, requester)
         person = symbols.resident(sent, requester)
         allowed = self._allowed[query]  # by the statutory exchange table
         self._access_rows.append(
@@ -225,7 +227,9 @@ class Symbol(Architecture):
             return Resolution(NOT_ANSWERED, REFUSED, hops=4, reply_seconds=back)
         symbol = symbols.issued(person, provider)
         if symbol is None:
-            symbol = yield from self._issue(world, person, provider)
+            if self._issued_during_run(person, provider):
+                yield from self._issue(world, person, provider)
+            symbol = symbols.symbol(person, provider)
         theirs = self.intermediate[provider]
         yield world.hop(hub, theirs)
         answering = world.nodes[provider].service_time()  # reading the copy: the agency's time
@@ -250,17 +254,15 @@ class Symbol(Architecture):
 
     def _issue(
         self, world: WorldView, person: int, system: int
-    ) -> Generator[simpy.Event, Any, bytes]:
-        """A symbol the hub has not issued yet. One made during the run (a birth, a move)
-        takes a lookup at the resident registry first, once however many queries need it;
-        one of the register as it stood at the start was made before the run."""
-        if not self._issued_during_run(person, system):
-            return self.symbols.symbol(person, system)
+    ) -> Generator[simpy.Event, Any, None]:
+        """Issue a symbol made during the run (a birth, a move), once however many
+        queries need it: a lookup at the resident registry. (Symbols of the register
+        as it stood at the start were made before the run.)"""
         key = (person, system)
         pending = self._issuing.get(key)
         if pending is not None:
             yield pending
-            return self.symbols.symbol(person, system)
+            return
         done = world.env.event()
         self._issuing[key] = done
         try:
@@ -273,8 +275,8 @@ class Symbol(Architecture):
             done.fail(error)
             raise
         del self._issuing[key]
+        self.symbols.symbol(person, system)
         done.succeed()
-        return self.symbols.symbol(person, system)
 
     def holdings(self, world: WorldView) -> Holdings:
         """Agencies store their own symbol (and, where configured, the My Number) as

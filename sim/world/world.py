@@ -183,7 +183,7 @@ class World:
         for strike in self._down.strikes:
             self._placement.declared(strike.site).await_restore(strike.at, strike.restored_at)
         citizens = CitizenSide(self) if self.scenario.citizens is not None else None
-        self.env.process(citizens.replay() if citizens else self._replay())
+        self.start_steps(citizens.replay() if citizens else self._replay())
         sampler = LoadSampler(self.nodes, self.scenario.timeseries_interval, self.scenario.duration)
         self.load_series: LoadSeries = sampler.series
         self.env.process(sampler.process(self.env))
