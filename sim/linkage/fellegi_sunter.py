@@ -152,9 +152,17 @@ class MUParameters:
         return cls(tuple(fields), tuple(ms), tuple(us))
 
 
-def score(levels: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Match weight of each comparison vector: the row sums of looked-up weights."""
-    return weights.ravel()[levels + np.arange(0, weights.size, weights.shape[1])].sum(axis=1)
+def score(levels: np.ndarray, weights: np.ndarray, which: np.ndarray | None = None) -> np.ndarray:
+    """Match weight of each comparison vector: the row sums of looked-up weights.
+
+    ``weights`` is a (fields × levels) table, or a stack of such tables with
+    ``which`` giving the table of each vector (e.g. its register's m and u).
+    """
+    fields, width = levels.shape[1], weights.shape[-1]
+    index = levels + np.arange(0, fields * width, width)
+    if which is not None:
+        index += (which * (fields * width))[:, None]
+    return weights.ravel()[index].sum(axis=1)
 
 
 def _patterns(levels: np.ndarray, specs: Sequence[FieldSpec]) -> tuple[np.ndarray, np.ndarray]:

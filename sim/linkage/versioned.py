@@ -19,13 +19,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.linkage.batch import compare_pairs
+from sim.linkage.batch import CHUNK_PAIRS, compare_pairs
 from sim.linkage.blocking import DEFAULT_MAX_BLOCK_SIZE, SortedBlocks, key_columns
 from sim.linkage.fellegi_sunter import MUParameters, score
 from sim.linkage.records import READING_COLUMN, RecordTable, Vocabulary
 
 ACCEPT, REVIEW, REJECT = 0, 1, 2
-CHUNK_RECORDS = 200_000  # incoming records matched together (bounds the candidate pairs held)
+CHUNK_RECORDS = 50_000  # incoming records matched together (bounds the candidate pairs held)
 DECISION_NAMES = ("accept", "review", "reject")
 
 
@@ -173,6 +173,8 @@ def match_versioned(
             left_keys[key], np.asarray(register_of), right_keys[key], registers.register
         )
     times = np.asarray(times, dtype=float)
+    tables = np.stack([parameters.weights() for parameters in params])
+    which_params = np.asarray(params_of_register)
     blocks = SortedBlocks(right_keys, max_block_size)
     parts = []
     for start in range(0, len(left), CHUNK_RECORDS):
@@ -183,11 +185,11 @@ def match_versioned(
         valid = (registers.valid_from[row] <= at) & (at < registers.valid_until[row])
         record, row = record[valid], row[valid]
         levels = compare_pairs(left, right, record, row, params[0].fields)
+        which = which_params[registers.register[row]]
         weight = np.empty(len(record))
-        which = np.asarray(params_of_register)[registers.register[row]]
-        for index, parameters in enumerate(params):
-            chosen = which == index
-            weight[chosen] = score(levels[chosen], parameters.weights())
+        for part in range(0, len(record), CHUNK_PAIRS):  # bounds the look-up's temporaries
+            pairs = slice(part, part + CHUNK_PAIRS)
+            weight[pairs] = score(levels[pairs], tables, which[pairs])
         person = registers.person[row]
         size = min(CHUNK_RECORDS, len(left) - start)
         parts.append(_decide(start, size, record, person, weight, upper, lower, ambiguity_margin))
