@@ -13,7 +13,7 @@ import yaml
 
 from sim.executors import Executor, make_executor
 from sim.intervals import SUMMARY_COLUMNS, paired_differences, summarize
-from sim.memory import keep_freed_memory
+from sim.machine import prepare_process
 from sim.metrics import compute_metrics, describe, scale_counts
 from sim.population.citizens import generate_population
 from sim.population.registers import build_registers
@@ -94,7 +94,7 @@ def simulate_replication(
     the full volume of ``population.size``, and counts of persons and records are
     multiplied by ``population.scale_factor``.
     """
-    keep_freed_memory()
+    prepare_process()
     streams = Streams(scenario.seed, replication)
     population = generate_population(scenario.population, streams, scenario.duration)
     registers = build_registers(scenario, population, streams)
