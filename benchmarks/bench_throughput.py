@@ -17,6 +17,7 @@ from pathlib import Path
 
 from benchmarks.baselines import bare_timeout_events_per_second, mmc_customers_per_second
 from sim.architectures import available
+from sim.machine import keep_freed_memory, one_blas_thread
 from sim.population.citizens import Population, generate_population
 from sim.population.registers import Registers, build_registers
 from sim.rng import Streams
@@ -73,7 +74,12 @@ def queries_per_second(inputs: Inputs, architecture: str) -> tuple[float, float]
 
 def main() -> None:
     print("== throughput (queries simulated per wall-second, quickstart world x40 volume) ==")
-    inputs = quickstart_inputs()
+    keep_freed_memory()  # as a replication's process runs (sim.machine)
+    with one_blas_thread():
+        _measure(quickstart_inputs())
+
+
+def _measure(inputs: Inputs) -> None:
     names = list(available())
     events = mmc = 0.0
     rates = dict.fromkeys(names, 0.0)

@@ -13,7 +13,7 @@ import yaml
 
 from sim.executors import Executor, make_executor
 from sim.intervals import SUMMARY_COLUMNS, paired_differences, summarize
-from sim.machine import prepare_process
+from sim.machine import keep_freed_memory, one_blas_thread
 from sim.metrics import compute_metrics, describe, scale_counts
 from sim.population.citizens import generate_population
 from sim.population.registers import build_registers
@@ -93,8 +93,18 @@ def simulate_replication(
     citizens (the population stream is the replication's), the workload runs at
     the full volume of ``population.size``, and counts of persons and records are
     multiplied by ``population.scale_factor``.
+
+    The process keeps freed memory for reuse, and BLAS runs on one thread while
+    the replication runs (see ``sim.machine``).
     """
-    prepare_process()
+    keep_freed_memory()
+    with one_blas_thread():
+        return _run_architectures(scenario, architectures, replication, traces)
+
+
+def _run_architectures(
+    scenario: Scenario, architectures: list[str], replication: int, traces: Traces | None
+) -> pd.DataFrame:
     streams = Streams(scenario.seed, replication)
     population = generate_population(scenario.population, streams, scenario.duration)
     registers = build_registers(scenario, population, streams)
