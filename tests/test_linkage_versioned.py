@@ -9,6 +9,7 @@ from sim.linkage.versioned import (
     REJECT,
     REVIEW,
     VersionedRegisters,
+    _decide,
     match_versioned,
 )
 from tests.test_linkage_matching import TARO, frame, given_m_u
@@ -100,3 +101,18 @@ def test_a_clerk_sees_every_candidate_of_a_record_sent_for_review():
 def test_nothing_incoming_matches_nothing():
     empty = match([], [], [], incoming=pd.DataFrame(columns=frame(TARO).columns))
     assert len(empty.decision) == 0
+
+
+def test_of_tied_candidates_the_first_is_best_and_a_tie_at_the_top_is_ambiguous():
+    # Record 0: three candidates, two tied at the top; record 1: none; record 2: one.
+    record = np.array([0, 0, 0, 2])
+    person = np.array([5, 6, 7, 8])
+    weight = np.array([3.0, 9.0, 9.0, 20.0])
+    result = _decide(0, 3, record, person, weight, upper=8.0, lower=2.0, margin=1.0)
+    assert result.decision.tolist() == [REVIEW, REJECT, ACCEPT]
+    assert result.best.tolist() == [6, -1, 8]
+    assert result.best_weight.tolist() == [9.0, -np.inf, 20.0]
+    assert result.candidates.tolist() == [3, 0, 1]
+    # What the clerk sees: record 0's candidates, best first, ties in their order.
+    assert result.pair_person.tolist() == [6, 7, 5]
+    assert result.pair_weight.tolist() == [9.0, 9.0, 3.0]
