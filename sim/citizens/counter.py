@@ -82,8 +82,8 @@ class CitizenSide:
         return CitizenRecord(self.applications, self.plan, self._lookups_made, visit_hours)
 
     def replay(self) -> Generator[simpy.Event, object, None]:
-        """The SimPy process: each application at its time; other queries (agencies' own
-        procedures, insiders') as they come."""
+        """The replay's steps (run as a Task): each application at its time; other
+        queries (agencies' own procedures, insiders') as they come."""
         world, env = self.world, self.world.env
         apps = self.applications
         application_of = np.full(len(world.workload), -1, dtype=np.int64)

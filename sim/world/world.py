@@ -219,7 +219,8 @@ class World:
         Task(self, query, self.architecture.resolve(self, query))
 
     def start_steps(self, steps: Generator[simpy.Event, object, None]) -> None:
-        """Run steps that are not a query's (a citizen's application), from now on."""
+        """Run steps that are not a query's (the workload's replay, a citizen's application),
+        from now on, as a ``Task`` (no SimPy process)."""
         Task(self, -1, steps)
 
     def finish(self, query: int, resolution: Resolution) -> None:
