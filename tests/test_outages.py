@@ -40,7 +40,7 @@ def test_a_request_waits_for_the_node_or_fails_beyond_the_longest_wait():
     def client(name: str, at: float):
         yield env.timeout(at)
         try:
-            yield from node.serve()
+            yield node.visit()
             finished[name] = env.now
         except NodeUnavailable:
             finished[name] = f"failed at {env.now:g}"

@@ -3,8 +3,12 @@
 An architecture decides what identifier each agency stores (``enroll``) and how
 a query from one agency reaches the right record at another (``resolve``, a
 generator of SimPy events, written as a SimPy process is; the world drives it
-with a ``sim.world.task.Task``). It never imports the world, the runner or the command line: the
-world passes itself in, and the architecture uses only what ``WorldView`` lists.
+with a ``sim.world.task.Task``). A system's service is booked when the request
+arrives (``Node.book`` returns when it ends; ``Node.visit`` is the same as an
+event), so a query yields an event only where its own steps must wait: a hop
+that leaves when a service ends, a clerk, a citizen's trip. It never imports
+the world, the runner or the command line: the world passes itself in, and the
+architecture uses only what ``WorldView`` lists.
 """
 
 from __future__ import annotations
@@ -38,18 +42,22 @@ class WorldView(Protocol):
     workload: Workload
     nodes: list[Node]
 
-    def hop(self, origin: int | Node, destination: int | Node) -> simpy.Timeout:
+    def hop(
+        self, origin: int | Node, destination: int | Node, leaving: float | None = None
+    ) -> simpy.Timeout:
         """One network hop from one system to another (agency node indices or nodes).
 
-        A timeout of the latency of the networks between their sites; raises
-        ``NodeUnavailable`` when a network on the way is down too long.
+        A timeout of the latency of the networks between their sites, for a message
+        leaving at ``leaving`` (default now; e.g. when a ``Node.book``ed service
+        ends); raises ``NodeUnavailable`` when a network on the way is down too long.
         """
 
-    def travel(self, *path: int | Node) -> simpy.Timeout:
+    def travel(self, *path: int | Node, leaving: float | None = None) -> simpy.Timeout:
         """Hops through ``path`` with no service between them, as one timeout."""
 
-    def travel_time(self, *path: int | Node) -> float:
-        """Seconds for a message leaving now to pass through ``path``, without an event.
+    def travel_time(self, *path: int | Node, leaving: float | None = None) -> float:
+        """Seconds from now until a message leaving at ``leaving`` (default now) has
+        passed through ``path``, without an event.
 
         Return it as ``Resolution.reply_seconds`` for the answer's way back.
         """

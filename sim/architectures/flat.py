@@ -85,9 +85,9 @@ class Flat(Architecture):
         if refused:
             back = world.travel_time(provider, requester)
             return Resolution(NOT_ANSWERED, REFUSED, reply_seconds=back)
-        yield world.nodes[provider].visit()
-        person = self._lookup(world, provider, recorded, world.env.now)
-        back = world.travel_time(provider, requester)
+        served = world.nodes[provider].book()
+        person = self._lookup(world, provider, recorded, served)
+        back = world.travel_time(provider, requester, leaving=served)
         if person == NOT_ANSWERED:
             return Resolution(NOT_ANSWERED, NOT_FOUND, reply_seconds=back)
         return Resolution(person, reply_seconds=back)
@@ -103,16 +103,16 @@ class Flat(Architecture):
         _, requester, provider = world.workload.parties(query)
         hub = self._hub
         yield world.hop(requester, hub)
-        yield hub.visit()
-        self._access_log.append((query, world.env.now, recorded))
-        person = self._lookup(world, provider, recorded, world.env.now)
+        checked = hub.book()
+        self._access_log.append((query, checked, recorded))
+        person = self._lookup(world, provider, recorded, checked)
         if refused or person == NOT_ANSWERED:
             outcome = REFUSED if refused else NOT_FOUND
-            back = world.travel_time(hub, requester)
+            back = world.travel_time(hub, requester, leaving=checked)
             return Resolution(NOT_ANSWERED, outcome, hops=2, reply_seconds=back)
-        yield world.hop(hub, provider)
-        yield world.nodes[provider].visit()
-        back = world.travel_time(provider, hub, requester)
+        yield world.hop(hub, provider, leaving=checked)
+        served = world.nodes[provider].book()
+        back = world.travel_time(provider, hub, requester, leaving=served)
         return Resolution(person, hops=4, reply_seconds=back)
 
     def holdings(self, world: WorldView) -> Holdings:

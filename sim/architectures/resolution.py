@@ -17,10 +17,14 @@ NOT_ANSWERED = -1
 class NodeUnavailable(Exception):
     """A system a query needs is down for longer than a query waits (ends it as UNAVAILABLE)."""
 
-    def __init__(self, node: str, up_at: float):
-        super().__init__(f"{node} is down until t={up_at:g} s")
+    def __init__(self, node: str, up_at: float, at: float | None = None):
+        super().__init__(node, up_at, at)  # its arguments: SimPy remakes it from them
         self.node = node
         self.up_at = up_at
+        self.at = at  # when the query finds it out (None: at once)
+
+    def __str__(self) -> str:
+        return f"{self.node} is down until t={self.up_at:g} s"
 
 
 @dataclass(slots=True)

@@ -145,20 +145,20 @@ class Sectoral(Architecture):
         authority = self.authority
         yield world.hop(requester, authority if cross_sector else provider)
         if cross_sector:
-            yield authority.visit()
+            answered = authority.book()
             person = self.numbers.owner(bpk, self._code_of[requester])
-            self._authority_log.append((query, world.env.now, person))
+            self._authority_log.append((query, answered, person))
             if (self._sector_of[requester], self._sector_of[provider]) not in self._allowed:
-                back = world.travel_time(authority, requester)
+                back = world.travel_time(authority, requester, leaving=answered)
                 return Resolution(NOT_ANSWERED, REFUSED, hops=2, reply_seconds=back)
             bpk = self.numbers.bpk(person, self._code_of[provider])  # sent as a vbPK
-            yield world.travel(authority, requester, provider)
+            yield world.travel(authority, requester, provider, leaving=answered)
             hops = 4
-        yield world.nodes[provider].visit()
+        served = world.nodes[provider].book()
         owner = self.numbers.owner(bpk, self._code_of[provider])
         links = self.links[self._agency_of[provider]]
-        person = entry_for(world, provider, links, owner, world.env.now)
-        back = world.travel_time(provider, requester)
+        person = entry_for(world, provider, links, owner, served)
+        back = world.travel_time(provider, requester, leaving=served)
         if person == NOT_ANSWERED:
             return Resolution(NOT_ANSWERED, NOT_FOUND, hops=hops, reply_seconds=back)
         return Resolution(person, hops=hops, reply_seconds=back)

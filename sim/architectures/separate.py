@@ -153,12 +153,17 @@ class Separate(Architecture):
         yield world.hop(requester, provider)
         node = world.nodes[provider]
         searched = self._searched[query]
-        yield node.visit(node.service_time() + searched * self.params.search_time_per_candidate)
-        person, clerk_seconds = NOT_ANSWERED, 0.0
+        matched = node.book(node.service_time() + searched * self.params.search_time_per_candidate)
         decision = self._decision[query]
         if decision == ACCEPT:
-            person = self._best[query]
-        elif decision == REVIEW:
+            back = world.travel_time(provider, requester, leaving=matched)
+            return Resolution(self._best[query], reply_seconds=back)
+        if decision == REJECT and workload.insider[query]:  # no citizen to send for a certificate
+            back = world.travel_time(provider, requester, leaving=matched)
+            return Resolution(NOT_ANSWERED, NOT_FOUND, reply_seconds=back)
+        yield env.timeout(matched - env.now)  # then a clerk reviews, or the citizen fetches paper
+        person, clerk_seconds = NOT_ANSWERED, 0.0
+        if decision == REVIEW:
             clerk_seconds = self._review_time()
             yield self._clerks[provider].visit(clerk_seconds)
             if (

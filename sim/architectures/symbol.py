@@ -199,20 +199,20 @@ class Symbol(Architecture):
         recorded = self.links[requester_agency].linked(citizen)
         own, hub = self.intermediate[requester], self.hub
         yield world.hop(requester, own)
-        yield own.visit()
-        yield world.hop(own, hub)
-        yield hub.visit()
+        yield world.hop(own, hub, leaving=own.book())
+        handled = hub.book()
         symbols = self.symbols
         sent = symbols.issued(recorded, requester)  # the symbol the requester holds
         if sent is None:
             if self._issued_during_run(recorded, requester):
-                yield from self._issue(world, recorded, requester)
+                yield from self._issue(world, recorded, requester, handled)
+                handled = max(handled, world.env.now)
             sent = symbols.symbol(recorded, requester)
         person = symbols.resident(sent, requester)
         allowed = self._allowed[query]  # by the statutory exchange table
         self._access_rows.append(
             (
-                world.env.now,
+                handled,
                 requester,
                 provider,
                 self._procedure_of[query],
@@ -223,21 +223,22 @@ class Symbol(Architecture):
             )
         )
         if not allowed:
-            back = world.travel_time(hub, own, requester)
+            back = world.travel_time(hub, own, requester, leaving=handled)
             return Resolution(NOT_ANSWERED, REFUSED, hops=4, reply_seconds=back)
         symbol = symbols.issued(person, provider)
         if symbol is None:
             if self._issued_during_run(person, provider):
-                yield from self._issue(world, person, provider)
+                yield from self._issue(world, person, provider, handled)
+                handled = max(handled, world.env.now)
             symbol = symbols.symbol(person, provider)
         theirs = self.intermediate[provider]
-        yield world.hop(hub, theirs)
+        yield world.hop(hub, theirs, leaving=handled)
         answering = world.nodes[provider].service_time()  # reading the copy: the agency's time
-        yield theirs.visit(answering)
+        answered = theirs.book(answering)
         owner = symbols.resident(symbol, provider)
         links = self.links[provider_agency]
-        answer = entry_for(world, provider, links, owner, world.env.now)
-        back = world.travel_time(theirs, hub, own, requester)
+        answer = entry_for(world, provider, links, owner, answered)
+        back = world.travel_time(theirs, hub, own, requester, leaving=answered)
         if answer == NOT_ANSWERED:
             return Resolution(NOT_ANSWERED, NOT_FOUND, hops=6, reply_seconds=back)
         return Resolution(answer, hops=6, reply_seconds=back)
@@ -253,11 +254,12 @@ class Symbol(Architecture):
         return municipality >= 0 and self._home[person] != municipality
 
     def _issue(
-        self, world: WorldView, person: int, system: int
+        self, world: WorldView, person: int, system: int, leaving: float
     ) -> Generator[simpy.Event, Any, None]:
         """Issue a symbol made during the run (a birth, a move), once however many
-        queries need it: a lookup at the resident registry. (Symbols of the register
-        as it stood at the start were made before the run.)"""
+        queries need it: a lookup at the resident registry, asked when the hub's
+        service ends (``leaving``). (Symbols of the register as it stood at the start
+        were made before the run.)"""
         key = (person, system)
         pending = self._issuing.get(key)
         if pending is not None:
@@ -266,7 +268,7 @@ class Symbol(Architecture):
         done = world.env.event()
         self._issuing[key] = done
         try:
-            yield world.hop(self.hub, self.registry)
+            yield world.hop(self.hub, self.registry, leaving=leaving)
             yield self.registry.visit()
             yield world.hop(self.registry, self.hub)
         except NodeUnavailable as error:
@@ -305,7 +307,7 @@ class Symbol(Architecture):
 
     @property
     def access_log(self) -> list[AccessRecord]:
-        """Every exchange the hub handled, in the order it handled them."""
+        """Every exchange the hub handled, in the order the requests reached it."""
         return [AccessRecord(*row) for row in self._access_rows]
 
     def audit_trail(self, world: WorldView) -> AuditTrail:

@@ -116,8 +116,7 @@ class CitizenSide:
                 requester = int(apps.requester[application])
                 self._lookups_made[application] = True
                 yield world.hop(requester, self.lookup)
-                yield self.lookup.visit()
-                yield env.timeout(world.travel_time(self.lookup, requester))
+                yield world.travel(self.lookup, requester, leaving=self.lookup.book())
         except NodeUnavailable:
             return  # no one to confirm the identity: the application's queries fail
         if self.plan.admitted[application]:

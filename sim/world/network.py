@@ -109,7 +109,7 @@ class Router:
         ]
         up_at, what = max(ends)
         if up_at - now > self._max_wait:
-            raise NodeUnavailable(what, up_at)
+            raise NodeUnavailable(what, up_at, at=now)
         origin.note_activity(up_at)
         destination.note_activity(up_at)
         if up_at <= now:

@@ -1,8 +1,8 @@
-"""A system that serves requests: SimPy servers plus the statistics of its load."""
+"""A system that serves requests: servers booked first come, first served, and its load."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -36,14 +36,19 @@ class DurationSampler:
 class Node:
     """A named system with ``servers`` parallel servers and a service-time distribution.
 
+    Requests are served first come, first served. Each is booked when it arrives
+    (``book``, ``visit``): its wait and service are known then, so a query needs no
+    event to queue or to be served, only one where its own steps go on.
+
     Busy time is counted exactly over the measured window (after warm-up): each
-    service adds, when it starts, the part of it that falls in the window, so
+    service adds, when it is booked, the part of it that falls in the window, so
     utilisation = busy server-seconds / (servers x window length).
 
     A node may have down windows (outages). A request that arrives, or reaches
-    the head of the queue, while the node is down waits until it is back up, or
-    raises ``NodeUnavailable`` at once when that would take longer than
-    ``max_wait``. A service already under way when an outage begins completes.
+    the head of the queue, while the node is down waits until it is back up (at
+    the head, holding its server), or fails with ``NodeUnavailable`` when that
+    would take longer than ``max_wait``. A service already under way when an
+    outage begins completes.
 
     A node on a pooled site serves on the site's servers (``servers`` is then
     the pool's size) and keeps its own statistics; its busy time also counts
@@ -69,7 +74,7 @@ class Node:
         if site is not None and site.pool is not None:
             self.resource = site.pool
         else:
-            self.resource = Servers(env, servers)
+            self.resource = Servers(servers)
         self.servers = self.resource.capacity
         self.service_time = service_time
         self.measure_from = measure_from
@@ -78,27 +83,23 @@ class Node:
         self.queue_max = 0
         self.waits: list[float] = []
         self.served = 0
-        self._started_area = 0.0  # server-seconds of every service started, in full
-        self._busy_now = 0
-        self._ends_sum = 0.0  # sum of the end times of the services under way
+        self._booked_area = 0.0  # server-seconds of every service booked, in full
+        self._ends: list[float] = []  # end of each service booked, until it is past
+        self._late_starts: list[float] = []  # start of each service booked before it began
         self.down: list[tuple[float, float]] = []
         self.max_wait = float("inf")
-        self.on_wait: Callable[..., None] | None = None
-        self.current_query: Callable[[], int] | None = None
+        self.on_wait: Callable[[], None] | None = None
 
     def set_outages(
         self,
         windows: list[tuple[float, float]],
         max_wait: float,
-        on_wait: Callable[..., None] | None = None,
-        current_query: Callable[[], int] | None = None,
+        on_wait: Callable[[], None] | None = None,
     ) -> None:
         """Down windows ``(start, end)`` in seconds, and the longest a request waits for one.
 
-        ``on_wait`` is called whenever a request starts waiting for the node to be up:
-        with no argument when the request's own steps run (``serve``), or with the
-        query that ``current_query`` named when it made the request (``visit``, whose
-        waiting runs as a SimPy process of its own).
+        ``on_wait`` is called whenever a request is booked to wait for the node to
+        be up, while the steps of the query that made it run.
         """
         merged: list[tuple[float, float]] = []
         for start, end in sorted(windows):
@@ -109,7 +110,6 @@ class Node:
         self.down = merged
         self.max_wait = max_wait
         self.on_wait = on_wait
-        self.current_query = current_query
 
     def up_at(self, now: float) -> float:
         """When the node is next up: ``now`` unless ``now`` falls in a down window."""
@@ -118,72 +118,27 @@ class Node:
                 return end
         return now
 
-    def _wait_until_up(self, query: int | None) -> Generator[simpy.Event, object, None]:
-        up_at = self.up_at(self.env.now)
-        if up_at > self.env.now:
-            if up_at - self.env.now > self.max_wait:
-                raise NodeUnavailable(self.name, up_at)
-            if self.on_wait is not None and query is None:
-                self.on_wait()
-            elif self.on_wait is not None:
-                self.on_wait(query)
-            yield self.env.timeout(up_at - self.env.now)
-
-    def visit(self, duration: float | None = None) -> simpy.Event:
-        """Queue for a server and hold it for one service: an event that fires when the
-        service ends, its value the time spent waiting (``wait = yield node.visit()``).
-
-        A request that finds a server free on a node that never goes down starts its
-        service at once, and the event is the service's own timeout: no other event
-        and no process. Otherwise the queueing runs as a process of ``serve``.
-
-        Raises (from the event):
-            NodeUnavailable: the node is down for longer than ``max_wait``.
-        """
-        if not self.down:
-            if self.resource.try_take():
-                now = self.env.now
-                return self._begin(now, now, duration)
-            return self.env.process(self.serve(duration))
-        query = self.current_query() if self.current_query is not None else None
-        return self.env.process(self.serve(duration, query))
-
-    def serve(
-        self, duration: float | None = None, query: int | None = None
-    ) -> Generator[simpy.Event, object, float]:
-        """``visit`` as steps to ``yield from``: queue, hold a server for one service,
-        and return the time spent waiting. ``query``: whom a wait for an outage is
-        noted for, when these steps run as a process of their own (see ``set_outages``).
+    def book(self, duration: float | None = None) -> float:
+        """Queue for a server now and hold it for one service (``duration``, or a draw of
+        the service time); returns when the service ends. No event: the caller's next
+        step (a hop leaving then, or the answer's way back) starts from that time.
 
         Raises:
-            NodeUnavailable: the node is down for longer than ``max_wait``.
+            NodeUnavailable: the node is down for longer than ``max_wait``, on arrival
+                or when the request reaches a server (the error's ``at``).
         """
-        env = self.env
-        arrival = env.now
-        if self.down:
-            yield from self._wait_until_up(query)
-        resource = self.resource
-        if not resource.try_take():
-            if arrival >= self.measure_from and len(resource.queue) >= self.queue_max:
-                self.queue_max = len(resource.queue) + 1
-            yield resource.wait()
-        if self.down and self.up_at(env.now) > env.now:
-            # Reached a server while the node is down: hold it until the node is back.
-            try:
-                yield from self._wait_until_up(query)
-            except NodeUnavailable:
-                resource.release()
-                raise
-        return (yield self._begin(arrival, env.now, duration))
+        return self._book(duration)[1]
 
-    def _begin(self, arrival: float, start: float, duration: float | None) -> simpy.Timeout:
-        """Start a service on a server already taken: count it, and return its timeout,
-        which frees the server when it fires."""
+    def _book(self, duration: float | None) -> tuple[float, float]:
+        """Book a service for a request arriving now: its (start, end)."""
+        now = self.env.now
+        resource = self.resource
+        start = self._start_after_outages(now) if self.down else resource.first_free(now)
         seconds = self.service_time() if duration is None else duration
         end = start + seconds
-        self._busy_now += 1
-        self._ends_sum += end
-        self._started_area += seconds
+        waiting = resource.take(now, start, end)
+        self._ends.append(end)
+        self._booked_area += seconds
         if self.measure_from <= start and end <= self.measure_until:
             in_window = seconds  # the common case: wholly measured
         else:
@@ -192,26 +147,70 @@ class Node:
             self.busy_seconds += in_window
         if self.site is not None:
             self.site.count_service(start, in_window)
-        wait = start - arrival
-        if arrival >= self.measure_from:
-            self.waits.append(wait)
+        if now >= self.measure_from:
+            self.waits.append(start - now)
             self.served += 1
-        service = self.env.timeout(seconds, wait)
-        service.callbacks.append(self._end)
-        return service
+            if waiting > self.queue_max:
+                self.queue_max = waiting
+        if waiting:
+            self._late_starts.append(start)
+        return start, end
 
-    def _end(self, service: simpy.Event) -> None:
-        """A service ends (at the time ``_begin`` added to ``_ends_sum``): free its server."""
-        self._busy_now -= 1
-        self._ends_sum -= self.env.now
-        self.resource.release()
+    def visit(self, duration: float | None = None) -> simpy.Event:
+        """``book`` a service now: an event that fires when it ends, its value the time
+        spent waiting (``wait = yield node.visit()``).
 
-    @property
-    def busy_servers(self) -> int:
-        """Servers of this node busy right now."""
-        return self._busy_now
+        Raises (at once, or from the event when the request reaches a server):
+            NodeUnavailable: the node is down for longer than ``max_wait``.
+        """
+        now = self.env.now
+        try:
+            start, end = self._book(duration)
+        except NodeUnavailable as error:
+            if error.at is None or error.at <= now:
+                raise
+            return self._failing_at(error.at, error)
+        return self.env.timeout(end - now, start - now)
 
-    def busy_area(self) -> float:
-        """Busy server-seconds from time 0 until now (unlike ``busy_seconds``, not clipped)."""
-        still_to_serve = self._ends_sum - self._busy_now * self.env.now
-        return self._started_area - still_to_serve
+    def _failing_at(self, at: float, error: NodeUnavailable) -> simpy.Event:
+        """An event that fails with ``error`` at time ``at``."""
+        failed = self.env.event()
+        self.env.timeout(at - self.env.now).callbacks.append(lambda _: failed.fail(error))
+        return failed
+
+    def _start_after_outages(self, now: float) -> float:
+        """When a request arriving ``now`` starts, waiting for the node to be up on
+        arrival and again at the head of the queue."""
+        up = self.up_at(now)
+        if up > now:
+            if up - now > self.max_wait:
+                raise NodeUnavailable(self.name, up)
+            if self.on_wait is not None:
+                self.on_wait()
+        start = self.resource.first_free(up)
+        up = self.up_at(start)
+        if up > start:
+            # Reaches a server while the node is down: holds it until the node is back.
+            if up - start > self.max_wait:
+                raise NodeUnavailable(self.name, up, at=start)
+            if self.on_wait is not None:
+                self.on_wait()
+            start = up
+        return start
+
+    def busy_servers(self, now: float) -> int:
+        """Servers of this node serving at ``now`` (no earlier than the last call)."""
+        self._forget_past(now)
+        return len(self._ends) - len(self._late_starts)
+
+    def busy_area(self, now: float) -> float:
+        """Busy server-seconds from time 0 until ``now`` (unlike ``busy_seconds``, not
+        clipped), ``now`` no earlier than the last call."""
+        self._forget_past(now)
+        still_to_serve = sum(self._ends) - now * len(self._ends)
+        not_begun = sum(self._late_starts) - now * len(self._late_starts)
+        return self._booked_area - still_to_serve + not_begun
+
+    def _forget_past(self, now: float) -> None:
+        self._ends = [end for end in self._ends if end > now]
+        self._late_starts = [start for start in self._late_starts if start > now]

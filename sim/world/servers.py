@@ -1,44 +1,49 @@
-"""Identical servers with one first-come-first-served queue.
+"""Identical servers with one first-come-first-served queue, booked without events.
 
-This is what ``simpy.Resource`` does, with fewer events: a request that finds a
-free server takes it at once (no event), one that finds none waits on a single
-event, and a server freed at the end of a service is handed straight to the
-first in the queue (no release event). Every query passes through several of
-these, so the events saved are a large part of a run's time.
+A request is booked the moment it arrives, on the server that frees first: it
+starts when that server is free, or at once if one is free already. Requests
+are booked in the order they arrive (the order of the simulation's events), so
+this is the Kiefer–Wolfowitz recursion for the first-come-first-served queue
+with ``c`` servers, and gives the very start times that queueing with events
+would give. Nothing waits on an event to get a server or to free one: a query
+needs an event only where its own steps go on (see ``Node.book``).
 """
 
 from __future__ import annotations
 
-from collections import deque
-
-import simpy
+from heapq import heappop, heappush, heapreplace
 
 
 class Servers:
-    """``capacity`` identical servers; ``busy`` of them serving, ``queue`` waiting for one."""
+    """``capacity`` identical servers, and the requests booked on them.
 
-    def __init__(self, env: simpy.Environment, capacity: int):
-        self.env = env
+    Attributes:
+        capacity: the number of servers.
+    """
+
+    def __init__(self, capacity: int):
         self.capacity = capacity
-        self.busy = 0
-        self.queue: deque[simpy.Event] = deque()
+        self._free_at = [0.0] * capacity  # heap: when each server has served all it is booked for
+        self._late_starts: list[float] = []  # heap: starts still to come of requests booked
 
-    def try_take(self) -> bool:
-        """Take a free server if there is one (True), else leave everything as it is."""
-        if self.busy < self.capacity:
-            self.busy += 1
-            return True
-        return False
+    def first_free(self, arrival: float) -> float:
+        """When a request arriving at ``arrival`` would start (nothing is booked)."""
+        free = self._free_at[0]
+        return free if free > arrival else arrival
 
-    def wait(self) -> simpy.Event:
-        """Join the queue: the event fires when a server is handed over."""
-        turn = self.env.event()
-        self.queue.append(turn)
-        return turn
+    def take(self, now: float, start: float, end: float) -> int:
+        """Book the server that frees first from ``start`` until ``end``, for a request
+        booked ``now``; returns how many wait for a server now, this request included
+        (0 if it starts at once)."""
+        heapreplace(self._free_at, end)
+        if start <= now:
+            return 0
+        heappush(self._late_starts, start)
+        return self.waiting(now)
 
-    def release(self) -> None:
-        """Free a server: hand it to the first in the queue, or leave it idle."""
-        if self.queue:
-            self.queue.popleft().succeed()
-        else:
-            self.busy -= 1
+    def waiting(self, now: float) -> int:
+        """Requests booked by ``now`` that have not started yet: the queue's length."""
+        late = self._late_starts
+        while late and late[0] <= now:
+            heappop(late)
+        return len(late)

@@ -46,7 +46,7 @@ class Site:
         self.network = network
         self.cost_per_server_hour = cost_per_server_hour
         self.declared = declared
-        self.pool = Servers(env, pooled_servers) if pooled_servers else None
+        self.pool = Servers(pooled_servers) if pooled_servers else None
         self.servers = pooled_servers or 0
         self.tenants: list[Node] = []
         self.measure_until = measure_until
@@ -92,16 +92,26 @@ class Site:
         self.pending_restores.sort()
         self.restored_after.append(math.nan)
 
-    def note_activity(self, now: float) -> None:
-        """A system of the site serves, sends or receives at ``now`` (ends a restore).
+    def note_activity(self, at: float) -> None:
+        """A system of the site serves, sends or receives at ``at`` (ends a restore).
 
-        Activity after the end of the run (``measure_until``) is not counted.
+        ``at`` is no earlier than the clock, but may be later (a service booked to
+        start when the queue ahead of it is served), so notes need not come in time
+        order: a restore keeps the earliest activity after it, and is settled once
+        the clock reaches that. Activity after the end of the run
+        (``measure_until``) is not counted.
         """
-        if now > self.measure_until:
+        if at > self.measure_until:
             return
-        while self.pending_restores and self.pending_restores[0][0] <= now:
-            _, struck_at, slot = self.pending_restores.pop(0)
-            self.restored_after[slot] = now - struck_at
+        now = self.env.now
+        pending = []
+        for restore in self.pending_restores:
+            restored_at, struck_at, slot = restore
+            if restored_at <= at and not self.restored_after[slot] <= at - struck_at:
+                self.restored_after[slot] = at - struck_at  # NaN until the first
+            if not struck_at + self.restored_after[slot] <= now:
+                pending.append(restore)
+        self.pending_restores = pending
 
 
 class Placement:

@@ -8,7 +8,8 @@ generator up to its first ``yield`` at once, then resumes it from the callback
 of each event it yields, with the event's value, until the generator returns.
 A generator that yields a failed event gets its exception thrown in, as in a
 process; an exception the generator does not catch ends the run, as in a
-process, except ``NodeUnavailable``, which ends the query as unavailable.
+process, except ``NodeUnavailable``, which ends the query as unavailable (at
+the time the error says the query found out).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class Owner(Protocol):
     """Whom a task reports to: which query's step is running, and how each query ended."""
 
     running_query: int  # -1: none
+    now: float  # the simulation's clock
 
     def finish(self, query: int, resolution: Resolution) -> None: ...
 
@@ -56,10 +58,12 @@ class Task:
                 if self._query >= 0:
                     owner.finish(self._query, end.value)
                 return
-            except NodeUnavailable:
+            except NodeUnavailable as error:
                 if self._query < 0:
                     raise
-                owner.finish(self._query, Resolution(NOT_ANSWERED, UNAVAILABLE))
+                found_out = 0.0 if error.at is None else error.at - owner.now
+                unavailable = Resolution(NOT_ANSWERED, UNAVAILABLE, reply_seconds=found_out)
+                owner.finish(self._query, unavailable)
                 return
             if event.callbacks is not None:
                 event.callbacks.append(self._resume)  # no cycle: freed when the event is

@@ -46,11 +46,11 @@ class LoadSampler:
         while env.now + interval <= self.until + 1e-9:
             yield env.timeout(interval)
             for index, node in enumerate(self.nodes):
-                area = node.busy_area()
+                area = node.busy_area(env.now)
                 series.time_s.append(env.now)
                 series.node.append(node.name)
                 series.group.append(node.group)
-                series.queue.append(len(node.resource.queue))
-                series.busy.append(node.busy_servers)
+                series.queue.append(node.resource.waiting(env.now))
+                series.busy.append(node.busy_servers(env.now))
                 series.utilization.append((area - previous[index]) / (node.servers * interval))
                 previous[index] = area

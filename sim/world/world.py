@@ -89,20 +89,32 @@ class World:
         """A named random stream of this replication (same names, same numbers)."""
         return self.streams.get(*names)
 
-    def hop(self, origin: int | Node, destination: int | Node) -> simpy.Timeout:
-        """One network hop between two systems (node indices or nodes), over their sites' networks.
+    @property
+    def now(self) -> float:
+        """The simulation's clock, in seconds."""
+        return self.env.now
+
+    def hop(
+        self, origin: int | Node, destination: int | Node, leaving: float | None = None
+    ) -> simpy.Timeout:
+        """One network hop between two systems (node indices or nodes), over their sites'
+        networks: an event when the message arrives. It leaves at ``leaving`` (default
+        now), e.g. when a service booked with ``Node.book`` ends.
 
         Raises:
             NodeUnavailable: a network on the way is down for longer than a query waits.
         """
-        return self.env.timeout(self._hop_time(origin, destination, self.env.now))
+        now = self.env.now
+        at = now if leaving is None else leaving
+        return self.env.timeout(at - now + self._hop_time(origin, destination, at))
 
-    def travel(self, *path: int | Node) -> simpy.Timeout:
+    def travel(self, *path: int | Node, leaving: float | None = None) -> simpy.Timeout:
         """Hops through ``path`` with no service between them, as one event."""
-        return self.env.timeout(self.travel_time(*path))
+        return self.env.timeout(self.travel_time(*path, leaving=leaving))
 
-    def travel_time(self, *path: int | Node) -> float:
-        """Seconds for a message leaving now to pass through ``path`` (two systems or more).
+    def travel_time(self, *path: int | Node, leaving: float | None = None) -> float:
+        """Seconds from now until a message leaving ``path[0]`` at ``leaving`` (default
+        now) has passed through ``path`` (two systems or more).
 
         Each hop's time is drawn when the message reaches its start, so a network
         that goes down on the way is waited for as on a hop of its own. An answer's
@@ -112,7 +124,8 @@ class World:
         Raises:
             NodeUnavailable: a network on the way is down for longer than a query waits.
         """
-        now = at = self.env.now
+        now = self.env.now
+        at = now if leaving is None else leaving
         for origin, destination in pairwise(path):
             at += self._hop_time(origin, destination, at)
         return at - now
@@ -156,18 +169,13 @@ class World:
             site.admit(node)
         windows = self._down.for_system(name, group, site.name if site else None)
         if windows:
-            node.set_outages(
-                windows,
-                self.scenario.max_wait_for_outage,
-                self._note_outage_wait,
-                lambda: self.running_query,
-            )
+            node.set_outages(windows, self.scenario.max_wait_for_outage, self._note_outage_wait)
         self.nodes.append(node)
         return node
 
-    def _note_outage_wait(self, query: int | None = None) -> None:
-        """Mark ``query`` (default: the query whose step is running) as having waited."""
-        query = self.running_query if query is None else query
+    def _note_outage_wait(self) -> None:
+        """Mark the query whose step is running as having waited for an outage."""
+        query = self.running_query
         if query >= 0:
             self.log.waited[query] = True
 
