@@ -236,11 +236,11 @@ def level_lookup(specs: Sequence[FieldSpec], values: np.ndarray) -> np.ndarray:
 
 def _near(a_days, a_digits, a_signature, b: RecordTable, rows: np.ndarray) -> np.ndarray:
     """One day apart, or the same eight digits with exactly two swapped."""
-    near = np.abs(a_days - b.days[rows]) == 1
-    same_digits = a_signature == b.signature[rows]
+    near = np.abs(a_days - b.days.take(rows)) == 1
+    same_digits = a_signature == b.signature.take(rows)
     if same_digits.any():
         a_digits = a_digits if a_digits.ndim == 1 else a_digits[same_digits]
-        swapped = (a_digits != b.digits[rows[same_digits]]).sum(axis=-1) == 2
+        swapped = (a_digits != b.digits.take(rows[same_digits], axis=0)).sum(axis=-1) == 2
         near[same_digits] |= swapped
     return near
 
@@ -337,7 +337,8 @@ def compare(
 def _compare_index(
     a: RecordTable, a_rows: np.ndarray, b: RecordTable, b_rows: np.ndarray, plan: _Plan
 ) -> np.ndarray:
-    a_codes, b_codes = a.codes[a_rows], b.codes[b_rows]
+    # ``take`` gathers rows several times faster than fancy indexing does.
+    a_codes, b_codes = a.codes.take(a_rows, axis=0), b.codes.take(b_rows, axis=0)
     equal = a_codes == b_codes
     missing = (a_codes == MISSING) | (b_codes == MISSING)
 
@@ -354,16 +355,18 @@ def _compare_index(
         undecided &= ~agree(f"{part}.reading")
         kana = ~missing[:, COLUMN[f"{part}.reading"]]
         masks[f"{part}.norm"], masks[f"{part}.reading"] = undecided & ~kana, undecided & kana
-    masks = [masks[column] for column in TEXT_COLUMNS]
+    scored = [np.flatnonzero(masks[column]) for column in TEXT_COLUMNS]
     lefts, rights = [], []
-    for i, mask in enumerate(masks):
-        lefts += a.text[a_rows[mask], i].tolist()
-        rights += b.text[b_rows[mask], i].tolist()
+    for i, pairs in enumerate(scored):
+        lefts += a.text[a_rows.take(pairs), i].tolist()
+        rights += b.text[b_rows.take(pairs), i].tolist()
     sims = np.zeros((len(TEXT_COLUMNS), len(b_rows)))
     if rights:
         scores = process.cpdist(lefts, rights, scorer=JaroWinkler.normalized_similarity)
-        bounds = np.cumsum([0] + [int(mask.sum()) for mask in masks])
-        for i, mask in enumerate(masks):
-            sims[i, mask] = scores[bounds[i] : bounds[i + 1]]
-    near = _near(a.days[a_rows], a.digits[a_rows], a.signature[a_rows], b, b_rows)
+        bounds = np.cumsum([0] + [len(pairs) for pairs in scored])
+        for i, pairs in enumerate(scored):
+            sims[i, pairs] = scores[bounds[i] : bounds[i + 1]]
+    near = _near(
+        a.days.take(a_rows), a.digits.take(a_rows, axis=0), a.signature.take(a_rows), b, b_rows
+    )
     return _assemble(plan, equal, missing, sims, near)

@@ -306,11 +306,11 @@ class RecordTable:
     def take(self, rows: np.ndarray) -> RecordTable:
         """A table of the given rows (the same codes, so comparable with this one)."""
         return RecordTable(
-            self.codes[rows],
-            self.text[rows],
-            self.days[rows],
-            self.digits[rows],
-            self.signature[rows],
+            self.codes.take(rows, axis=0),
+            self.text.take(rows, axis=0),
+            self.days.take(rows),
+            self.digits.take(rows, axis=0),
+            self.signature.take(rows),
         )
 
     @functools.cached_property

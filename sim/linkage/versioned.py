@@ -181,16 +181,16 @@ def match_versioned(
         chunk = {key: codes[start : start + CHUNK_RECORDS] for key, codes in left_keys.items()}
         record, row = blocks.candidate_pairs(chunk)
         record = record + start
-        at = times[record]
-        valid = (registers.valid_from[row] <= at) & (at < registers.valid_until[row])
+        at = times.take(record)  # (``take`` gathers faster than indexing)
+        valid = (registers.valid_from.take(row) <= at) & (at < registers.valid_until.take(row))
         record, row = record[valid], row[valid]
         levels = compare_pairs(left, right, record, row, params[0].fields)
-        which = which_params[registers.register[row]]
+        which = which_params.take(registers.register.take(row))
         weight = np.empty(len(record))
         for part in range(0, len(record), CHUNK_PAIRS):  # bounds the look-up's temporaries
             pairs = slice(part, part + CHUNK_PAIRS)
             weight[pairs] = score(levels[pairs], tables, which[pairs])
-        person = registers.person[row]
+        person = registers.person.take(row)
         size = min(CHUNK_RECORDS, len(left) - start)
         parts.append(_decide(start, size, record, person, weight, upper, lower, ambiguity_margin))
     return VersionedMatches(
