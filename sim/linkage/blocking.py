@@ -59,20 +59,32 @@ def _pairs_on_key(
     if max_block_size is not None:
         usable &= (left_sizes <= max_block_size) & (right_sizes <= max_block_size)
     right = np.where((right >= 0) & usable[np.maximum(right, 0)], right, -1)
-    order = np.argsort(right, kind="stable")
-    return _expand(left, right[order], order)
+    return _expand(left, *_blocks_of(right))
+
+
+def _blocks_of(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows with a non-negative code, in order of code (and of row within a code),
+    with where each code's block starts in that order and its size, by code."""
+    rows = np.flatnonzero(codes >= 0)
+    order = rows[np.argsort(codes[rows], kind="stable")]
+    sizes = np.bincount(codes[rows])
+    return order, np.cumsum(sizes) - sizes, sizes
 
 
 def _expand(
-    left: np.ndarray, sorted_codes: np.ndarray, order: np.ndarray
+    left: np.ndarray, order: np.ndarray, first: np.ndarray, sizes: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Every (left position, right row) whose codes agree, given the right's codes sorted
-    (``sorted_codes = right[order]``); negative left codes agree with nothing."""
-    start = np.searchsorted(sorted_codes, left, side="left")
-    width = np.where(left >= 0, np.searchsorted(sorted_codes, left, side="right") - start, 0)
+    """Every (left position, right row) whose codes agree, given the right's blocks
+    (``_blocks_of``): a look-up per code, no search. Negative left codes, and codes the
+    right does not have, agree with nothing."""
+    if len(sizes) == 0:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=order.dtype)
+    known = (left >= 0) & (left < len(sizes))
+    code = np.where(known, left, 0)
+    width = np.where(known, sizes.take(code), 0)
     left_pos = np.repeat(np.arange(len(left)), width)
     offsets = np.arange(width.sum()) - np.repeat(np.cumsum(width) - width, width)
-    return left_pos, order[np.repeat(start, width) + offsets]
+    return left_pos, order[np.repeat(first.take(code), width) + offsets]
 
 
 def _unique_pairs(
@@ -121,19 +133,17 @@ class SortedBlocks:
 
     def __init__(self, keys: Mapping[str, np.ndarray], max_block_size: int | None):
         self._size = len(next(iter(keys.values())))
-        self._sorted: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._blocks: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         for key, codes in keys.items():
             kept = codes >= 0
             if max_block_size is not None and kept.any():
                 sizes = np.bincount(codes[kept])
                 kept &= sizes[np.maximum(codes, 0)] <= max_block_size
-            order = np.flatnonzero(kept)
-            order = order[np.argsort(codes[order], kind="stable")]
-            self._sorted[key] = (codes[order], order)
+            self._blocks[key] = _blocks_of(np.where(kept, codes, -1))
 
     def candidate_pairs(self, left_keys: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """(incoming position, register row) of every candidate pair, each once, sorted."""
-        parts = [_expand(left, *self._sorted[key]) for key, left in left_keys.items()]
+        parts = [_expand(left, *self._blocks[key]) for key, left in left_keys.items()]
         return _unique_pairs(parts, self._size)
 
 
