@@ -38,12 +38,10 @@ class Population:
         born_at, died_at: simulation seconds (-inf / +inf when outside the run).
         events: moves, marriages and their times.
         municipality_names: the world's municipality names (distinct).
-        municipality_vocabulary: each world municipality's row in the vocabulary.
     """
 
     vocabulary: Vocabulary
     municipality_names: np.ndarray
-    municipality_vocabulary: np.ndarray
     initial_size: int
     sex: np.ndarray
     birth_date: np.ndarray
@@ -123,7 +121,6 @@ def generate_population(
     return Population(
         vocabulary=vocabulary,
         municipality_names=municipality_names,
-        municipality_vocabulary=chosen,
         initial_size=spec.size,
         sex=sex,
         birth_date=birth_date,

@@ -34,12 +34,9 @@ def true_facts(
     municipality = population.municipality_at(persons, times)
     sex = population.sex[persons]
     given = population.given[persons]
-    detail = vocabulary.address(
-        population.municipality_vocabulary[municipality], population.block[persons]
-    )
-    rest = np.char.partition(detail.astype(str), " ")[:, 2]
-    address = np.char.add(np.char.add(population.municipality_names[municipality], " "), rest)
-    birth = (_EPOCH + population.birth_date[persons].astype("timedelta64[D]")).astype(str)
+    place = vocabulary.place(population.block[persons])
+    address = np.char.add(np.char.add(population.municipality_names[municipality], " "), place)
+    birth = _iso_dates(population.birth_date[persons])
     return pd.DataFrame(
         {
             "id": persons,
@@ -50,6 +47,16 @@ def true_facts(
             "birth_date": birth,
         }
     )
+
+
+def _iso_dates(days: np.ndarray) -> np.ndarray:
+    """``YYYY-MM-DD`` of days since 1970-01-01, each distinct day spelt once."""
+    if len(days) == 0:
+        return np.zeros(0, dtype=str)
+    first = int(days.min())
+    span = np.arange(first, int(days.max()) + 1)
+    spelt = (_EPOCH + span.astype("timedelta64[D]")).astype(str)
+    return spelt[days - first]
 
 
 def agency_copies(

@@ -190,26 +190,37 @@ class Vocabulary:
         return _join(surnames, " ", self._given(given_codes, sex, readings=True))
 
     def address(self, municipality_codes: np.ndarray, block: np.ndarray) -> np.ndarray:
-        """Addresses: municipality name, one space, then the place within it.
+        """Addresses: municipality name, one space, then the place within it (``place``)."""
+        place = self.place(block)
+        names = self.municipality_names[np.asarray(municipality_codes)]
+        return _join(names, " ", place)
 
-        ``block`` has shape (n, 3) of positive integers. For ``"ja"`` it is
-        (chōme, banchi, gō): ``"横浜市 2丁目1番地2号"``. For ``"latin"`` the
-        first two entries pick the street and the third is the house number:
-        ``"Berlin Hauptstraße 12"``.
+    def place(self, block: np.ndarray) -> np.ndarray:
+        """The place within a municipality: the part of an address after its name.
+
+        ``block`` has shape (n, 3) of integers from 1 to 255. For ``"ja"`` it is
+        (chōme, banchi, gō): ``"2丁目1番地2号"``. For ``"latin"`` the first two
+        entries pick the street and the third is the house number:
+        ``"Hauptstraße 12"``. Each distinct block is spelt once.
         """
         block = np.asarray(block)
         if block.ndim != 2 or block.shape[1] != 3:
             raise ValueError(f"block must have shape (n, 3); got {block.shape}")
-        names = self.municipality_names[np.asarray(municipality_codes)]
-        parts = block.astype(np.int64).astype(str)
+        if len(block) and (block.min() < 1 or block.max() > 255):
+            raise ValueError("block entries must be integers from 1 to 255")
+        key = block.astype(np.int32) @ np.array([1 << 16, 1 << 8, 1], dtype=np.int32)
+        distinct, spelt_as = np.unique(key, return_inverse=True)
+        chome, banchi, go = distinct >> 16, (distinct >> 8) & 255, distinct & 255
         if self.locale == "ja":
-            rest = _join(parts[:, 0], "丁目", parts[:, 1])
-            rest = _join(_join(rest, "番地", parts[:, 2]), "号")
+            spelt = [
+                f"{c}丁目{b}番地{g}号"
+                for c, b, g in zip(chome.tolist(), banchi.tolist(), go.tolist(), strict=True)
+            ]
         else:
-            streets = np.asarray(self.streets)
-            pick = (block[:, 0].astype(np.int64) * 7 + block[:, 1]) % len(streets)
-            rest = _join(streets[pick], " ", parts[:, 2])
-        return _join(names, " ", rest)
+            streets = self.streets
+            picks = ((chome * 7 + banchi) % len(streets)).tolist()
+            spelt = [f"{streets[p]} {g}" for p, g in zip(picks, go.tolist(), strict=True)]
+        return np.array(spelt, dtype=str)[spelt_as.ravel()]
 
     def _given(self, given_codes: np.ndarray, sex: np.ndarray, *, readings: bool) -> np.ndarray:
         sex = np.asarray(sex)
