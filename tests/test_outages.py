@@ -6,11 +6,12 @@ import numpy as np
 import pytest
 import simpy
 
-from sim.architectures.resolution import UNAVAILABLE, NodeUnavailable
+from sim.architectures.resolution import ANSWERED, UNAVAILABLE, NodeUnavailable, Resolution
 from sim.metrics import compute_metrics
 from sim.scenario import ScenarioError
 from sim.scenario.distributions import DurationDistribution
 from sim.world.node import DurationSampler, Node
+from sim.world.task import Task
 from tests.exchange_worlds import TO_HUB, tiny
 from tests.worlds import build
 
@@ -58,6 +59,40 @@ def test_a_request_waits_for_the_node_or_fails_beyond_the_longest_wait():
     assert finished["second-queued"] == 305
     assert finished["second-behind"] == 350  # holds the server 35 s until the node is up
     assert node.busy_seconds == pytest.approx(50.0)
+
+
+class _Log:
+    """A Task's owner that notes when and how each query ended."""
+
+    def __init__(self, env: simpy.Environment):
+        self.env = env
+        self.running_query = -1
+        self.ended: dict[int, tuple[float, int]] = {}
+
+    @property
+    def now(self) -> float:
+        return self.env.now
+
+    def finish(self, query: int, resolution) -> None:
+        self.ended[query] = (self.env.now + resolution.reply_seconds, resolution.outcome)
+
+
+def test_a_query_that_reaches_the_server_while_the_node_is_down_too_long_ends_then():
+    env = simpy.Environment()
+    node = _node(env)  # one server, 10 s a service
+    node.set_outages([(100.0, 180.0)], max_wait=60.0)
+    log = _Log(env)
+
+    def query(at: float):
+        yield env.timeout(at)
+        served = node.book()
+        return Resolution(0, reply_seconds=served - env.now)
+
+    Task(log, 0, query(95.0))  # served from 95 to 105: under way when the outage begins
+    Task(log, 1, query(96.0))  # reaches the server at 105, with 75 s of outage to go
+    env.run()
+    assert log.ended[0] == (105.0, ANSWERED)
+    assert log.ended[1] == (105.0, UNAVAILABLE)
 
 
 def test_a_hub_outage_delays_exactly_the_symbol_queries_that_reach_it_in_that_hour():
