@@ -77,6 +77,7 @@ class World:
             self._note_outage_wait,
         )
         self._routes: dict[tuple[Site | str, Site | str], Route] = {}  # by their ends' route_end
+        self._route_of: dict[tuple[int | Node, int | Node], Route] = {}  # by the systems
         self.nodes: list[Node] = []
         for node in registers.nodes:
             spec = scenario.agency(node.agency)
@@ -131,6 +132,13 @@ class World:
         return at - now
 
     def _hop_time(self, origin: int | Node, destination: int | Node, at: float) -> float:
+        route = self._route_of.get((origin, destination))
+        if route is None:
+            route = self._route_of[(origin, destination)] = self._route(origin, destination)
+        return route.seconds(at)
+
+    def _route(self, origin: int | Node, destination: int | Node) -> Route:
+        """The route between two systems: shared by all hops between the same route ends."""
         nodes = self.nodes
         source = origin if isinstance(origin, Node) else nodes[origin]
         target = destination if isinstance(destination, Node) else nodes[destination]
@@ -138,7 +146,7 @@ class World:
         route = self._routes.get(key)
         if route is None:
             route = self._routes[key] = self._router.route_between(source.site, target.site)
-        return route.seconds(at)
+        return route
 
     def add_node(
         self,
