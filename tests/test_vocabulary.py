@@ -156,3 +156,17 @@ def test_address_starts_with_the_municipality_and_a_space(vocab: Vocabulary) -> 
         assert vocab.address([0], [[2, 1, 2]])[0] == f"{vocab.municipality_names[0]} 2丁目1番地2号"
     with pytest.raises(ValueError, match="shape"):
         vocab.address(municipalities, block[:, :2])
+
+
+def test_each_block_is_spelt_by_its_own_numbers(vocab: Vocabulary) -> None:
+    places = vocab.place(np.array([[2, 1, 2], [300, 1, 2], [2, 1, 2], [2, 12, 1]]))
+    assert places[0] == places[2] and len(set(places.tolist())) == 3
+    if vocab.locale == "ja":
+        assert places.tolist() == [
+            "2丁目1番地2号",
+            "300丁目1番地2号",
+            "2丁目1番地2号",
+            "2丁目12番地1号",
+        ]
+    else:
+        assert [place.rsplit(" ", 1)[1] for place in places] == ["2", "2", "2", "1"]

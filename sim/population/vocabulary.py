@@ -198,7 +198,7 @@ class Vocabulary:
     def place(self, block: np.ndarray) -> np.ndarray:
         """The place within a municipality: the part of an address after its name.
 
-        ``block`` has shape (n, 3) of integers from 1 to 255. For ``"ja"`` it is
+        ``block`` has shape (n, 3) of positive integers. For ``"ja"`` it is
         (chōme, banchi, gō): ``"2丁目1番地2号"``. For ``"latin"`` the first two
         entries pick the street and the third is the house number:
         ``"Hauptstraße 12"``. Each distinct block is spelt once.
@@ -206,11 +206,12 @@ class Vocabulary:
         block = np.asarray(block)
         if block.ndim != 2 or block.shape[1] != 3:
             raise ValueError(f"block must have shape (n, 3); got {block.shape}")
-        if len(block) and (block.min() < 1 or block.max() > 255):
-            raise ValueError("block entries must be integers from 1 to 255")
-        key = block.astype(np.int32) @ np.array([1 << 16, 1 << 8, 1], dtype=np.int32)
-        distinct, spelt_as = np.unique(key, return_inverse=True)
-        chome, banchi, go = distinct >> 16, (distinct >> 8) & 255, distinct & 255
+        block = block.astype(np.int64)
+        radix = int(block.max(initial=0)) + 1  # one number per block, to find the distinct
+        distinct, spelt_as = np.unique(
+            (block[:, 0] * radix + block[:, 1]) * radix + block[:, 2], return_inverse=True
+        )
+        chome, banchi, go = distinct // radix // radix, distinct // radix % radix, distinct % radix
         if self.locale == "ja":
             spelt = [
                 f"{c}丁目{b}番地{g}号"

@@ -85,7 +85,9 @@ class Node:
         self.served = 0
         self._booked_area = 0.0  # server-seconds of every service booked, in full
         self._ends: list[float] = []  # end of each service booked, until it is past
-        self._late_starts: list[float] = []  # start of each service booked before it began
+        # Start of each service booked before it began: this node's own (its busy servers);
+        # the queue, shared on a pooled site, is counted by its Servers.
+        self._late_starts: list[float] = []
         self.down: list[tuple[float, float]] = []
         self.max_wait = float("inf")
         self.on_wait: Callable[[], None] | None = None
