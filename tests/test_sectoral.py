@@ -59,9 +59,11 @@ def test_bpks_are_derived_only_for_citizens_queries_need():
     parts = build(tiny(population__size=5000))
     world = parts.world("sectoral")
     world.run()
-    derived = world.architecture.numbers._bpks
+    derived = world.architecture.numbers.derived()
     assert 0 < len(derived) <= 2 * len(parts.workload)
-    assert len({person for person, _ in derived}) < parts.population.size
+    asked_about = set(parts.workload.citizen.tolist())
+    assert {person for person, _ in derived} <= asked_about  # no enrolment errors here
+    assert len(asked_about) < parts.population.size
 
 
 def test_cross_sector_pair_not_allowed_is_refused_and_counted():

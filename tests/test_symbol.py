@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import pytest
 
@@ -36,6 +38,14 @@ def test_a_symbol_differs_by_agency_and_means_nothing_elsewhere():
     assert symbols.resident(at_tax, 1) == -1
     other_hub = Symbols(np.array([12345678901, 10987654321]), b"other secret", ["tax", "pension"])
     assert other_hub.symbol(0, 0) != at_tax
+
+
+def test_a_symbol_is_the_resident_code_hashed_with_the_systems_key():
+    secret = b"hub secret"
+    symbols = Symbols(np.array([12345678901, 10987654321]), secret, ["tax", "pension"])
+    key = hashlib.blake2b(b"pension", key=secret, digest_size=32).digest()
+    expected = hashlib.blake2b(b"10987654321", key=key, digest_size=12).digest()
+    assert symbols.symbol(1, 1) == expected
 
 
 def test_answers_go_through_both_intermediate_servers_and_the_hub():

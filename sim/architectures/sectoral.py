@@ -23,8 +23,8 @@ provider reads the bPK it carries.
 
 from __future__ import annotations
 
-import base64
 import hashlib
+from binascii import b2a_base64
 from collections.abc import Generator
 from typing import Any
 
@@ -57,8 +57,8 @@ def derive_bpk(source_pin: str, sector_code: str) -> str:
     Base64 of SHA-1 over ``sourcePIN + "+urn:publicid:gv.at:cdid+" + sector code``,
     the string encoded ISO-8859-1.
     """
-    text = source_pin + BPK_INFIX + sector_code
-    return base64.b64encode(hashlib.sha1(text.encode("iso-8859-1")).digest()).decode("ascii")
+    digest = hashlib.sha1((source_pin + BPK_INFIX + sector_code).encode("iso-8859-1")).digest()
+    return b2a_base64(digest, newline=False).decode("ascii")
 
 
 def derive_source_pin(register_number: str, secret: bytes) -> str:
@@ -70,7 +70,7 @@ def derive_source_pin(register_number: str, secret: bytes) -> str:
     same shape, same one-way property for anyone without the key.
     """
     digest = hashlib.blake2b(register_number.encode("ascii"), key=secret, digest_size=16).digest()
-    return base64.b64encode(digest).decode("ascii")
+    return b2a_base64(digest, newline=False).decode("ascii")
 
 
 class SectorNumbers:
@@ -80,8 +80,8 @@ class SectorNumbers:
         self._register_numbers = register_numbers.tolist()
         self._secret = secret
         self._source_pins: dict[int, str] = {}
-        self._bpks: dict[str, dict[int, str]] = {}  # sector code -> person -> bPK
-        self._owners: dict[str, dict[str, int]] = {}  # sector code -> bPK -> person
+        # sector code -> (person -> bPK, bPK -> person), for the bPKs derived so far
+        self._sectors: dict[str, tuple[dict[int, str], dict[str, int]]] = {}
 
     def source_pin(self, person: int) -> str:
         """The person's sourcePIN (from their 12-digit register number)."""
@@ -93,20 +93,24 @@ class SectorNumbers:
 
     def bpk(self, person: int, sector_code: str) -> str:
         """The person's bPK in a sector."""
-        derived = self._bpks.get(sector_code)
-        if derived is None:
-            derived = self._bpks[sector_code] = {}
-            self._owners[sector_code] = {}
-        bpk = derived.get(person)
+        sector = self._sectors.get(sector_code)
+        if sector is None:
+            sector = self._sectors[sector_code] = ({}, {})
+        bpks, owners = sector
+        bpk = bpks.get(person)
         if bpk is None:
-            bpk = derived[person] = derive_bpk(self.source_pin(person), sector_code)
-            self._owners[sector_code][bpk] = person
+            bpk = bpks[person] = derive_bpk(self.source_pin(person), sector_code)
+            owners[bpk] = person
         return bpk
 
     def owner(self, bpk: str, sector_code: str) -> int:
         """The person a bPK of a sector was derived for (-1: none derived)."""
-        owners = self._owners.get(sector_code)
-        return NOT_ANSWERED if owners is None else owners.get(bpk, NOT_ANSWERED)
+        sector = self._sectors.get(sector_code)
+        return NOT_ANSWERED if sector is None else sector[1].get(bpk, NOT_ANSWERED)
+
+    def derived(self) -> list[tuple[int, str]]:
+        """Every (person, sector code) whose bPK has been derived so far."""
+        return [(person, code) for code, (bpks, _) in self._sectors.items() for person in bpks]
 
 
 class Sectoral(Architecture):

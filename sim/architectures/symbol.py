@@ -101,7 +101,10 @@ class Symbols:
 
     def __init__(self, resident_codes: np.ndarray, hub_secret: bytes, systems: list[str]):
         self._codes = resident_codes.tolist()
-        self._keys = [_keyed_hash(name.encode("utf-8"), hub_secret, 32) for name in systems]
+        keys = [_keyed_hash(name.encode("utf-8"), hub_secret, 32) for name in systems]
+        # BLAKE2b with each system's key, the key's block already hashed: a copy of it,
+        # fed the message, gives the keyed hash at the cost of the message alone.
+        self._keyed = [hashlib.blake2b(key=key, digest_size=SYMBOL_BYTES) for key in keys]
         self._issued: list[dict[int, bytes]] = [{} for _ in systems]  # person -> symbol
         self._residents: list[dict[bytes, int]] = [{} for _ in systems]  # symbol -> person
 
@@ -115,8 +118,9 @@ class Symbols:
         issued = self._issued[system]
         symbol = issued.get(person)
         if symbol is None:
-            code = b"%011d" % self._codes[person]
-            symbol = issued[person] = _keyed_hash(code, self._keys[system], SYMBOL_BYTES)
+            keyed = self._keyed[system].copy()
+            keyed.update(b"%011d" % self._codes[person])
+            symbol = issued[person] = keyed.digest()
             self._residents[system][symbol] = person
         return symbol
 

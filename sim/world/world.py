@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 import numpy as np
 import simpy
@@ -77,7 +76,8 @@ class World:
             self._note_outage_wait,
         )
         self._routes: dict[tuple[Site | str, Site | str], Route] = {}  # by their ends' route_end
-        self._route_of: dict[tuple[int | Node, int | Node], Route] = {}  # by the systems
+        # A hop's time by its two systems: the seconds of their route (``Route.seconds``).
+        self._hop_seconds: dict[tuple[int | Node, int | Node], Callable[[float], float]] = {}
         self.nodes: list[Node] = []
         for node in registers.nodes:
             spec = scenario.agency(node.agency)
@@ -105,9 +105,13 @@ class World:
         Raises:
             NodeUnavailable: a network on the way is down for longer than a query waits.
         """
-        now = self.env.now
+        env = self.env
+        now = env.now
         at = now if leaving is None else leaving
-        return self.env.timeout(at - now + self._hop_time(origin, destination, at))
+        seconds = self._hop_seconds.get((origin, destination))
+        if seconds is None:
+            seconds = self._hop_seconds_between(origin, destination)
+        return env.timeout(at - now + seconds(at))
 
     def travel(self, *path: int | Node, leaving: float | None = None) -> simpy.Timeout:
         """Hops through ``path`` with no service between them, as one event."""
@@ -127,18 +131,23 @@ class World:
         """
         now = self.env.now
         at = now if leaving is None else leaving
-        for origin, destination in pairwise(path):
-            at += self._hop_time(origin, destination, at)
+        hop_seconds = self._hop_seconds
+        origin = path[0]
+        for destination in path[1:]:
+            seconds = hop_seconds.get((origin, destination))
+            if seconds is None:
+                seconds = self._hop_seconds_between(origin, destination)
+            at += seconds(at)
+            origin = destination
         return at - now
 
-    def _hop_time(self, origin: int | Node, destination: int | Node, at: float) -> float:
-        route = self._route_of.get((origin, destination))
-        if route is None:
-            route = self._route_of[(origin, destination)] = self._route(origin, destination)
-        return route.seconds(at)
+    def _hop_seconds_between(
+        self, origin: int | Node, destination: int | Node
+    ) -> Callable[[float], float]:
+        """The seconds of the route between two systems, found once per pair of systems.
 
-    def _route(self, origin: int | Node, destination: int | Node) -> Route:
-        """The route between two systems: shared by all hops between the same route ends."""
+        The route is shared by all hops between the same route ends.
+        """
         nodes = self.nodes
         source = origin if isinstance(origin, Node) else nodes[origin]
         target = destination if isinstance(destination, Node) else nodes[destination]
@@ -146,7 +155,8 @@ class World:
         route = self._routes.get(key)
         if route is None:
             route = self._routes[key] = self._router.route_between(source.site, target.site)
-        return route
+        seconds = self._hop_seconds[(origin, destination)] = route.seconds
+        return seconds
 
     def add_node(
         self,
