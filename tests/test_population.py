@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import numpy as np
 import pytest
 
@@ -10,6 +12,7 @@ from sim.population.blocks import WeightedCodes
 from sim.population.citizens import Population, generate_population
 from sim.population.life_events import SECONDS_PER_YEAR, _sort_within_runs
 from sim.population.numbers import BASE_SPACE, check_digit, is_valid_number, issue_numbers
+from sim.population.records import true_facts
 from sim.population.registers import build_registers
 from sim.rng import Streams
 from tests.conftest import small
@@ -204,3 +207,15 @@ def test_years_of_history_hold_changes_before_the_run(busy_population):
     assert busy_population.events.history_start == pytest.approx(-5 * SECONDS_PER_YEAR)
     assert np.all(busy_population.born_at[busy_population.initial_size :] >= 0)
     assert np.all(busy_population.born_at[busy_population.initial_size :] < 30 * DAY)
+
+
+def test_true_facts_spell_each_birth_date_as_the_calendar_does(busy_population):
+    persons = np.array([7, 3, 7, 19_999, 0, 3])  # out of order, repeated
+    facts = true_facts(busy_population, persons, np.zeros(len(persons)))
+    epoch = datetime.date(1970, 1, 1)
+    expected = [
+        (epoch + datetime.timedelta(days=int(day))).isoformat()
+        for day in busy_population.birth_date[persons]
+    ]
+    assert list(facts["birth_date"]) == expected
+    assert len(true_facts(busy_population, persons[:0], np.zeros(0))) == 0
