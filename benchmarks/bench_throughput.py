@@ -104,11 +104,20 @@ def _measure(inputs: Inputs) -> None:
         )
     print(f"(best of {ROUNDS} rounds each, the baselines and architectures taking turns)")
     _print_targets(rates, mmc, "speed")
+    _instruction_targets(names)
+
+
+def _instruction_targets(names: list[str]) -> None:
+    """The same targets read off instructions counted per query (needs Valgrind)."""
     if not instructions.available():
         print("(no valgrind on this machine: instruction counts skipped)")
         return
-    per_query = {name: instructions.instructions_per_unit(name) for name in names}
-    per_customer = instructions.instructions_per_unit(instructions.MMC)
+    try:
+        per_query = {name: instructions.instructions_per_unit(name) for name in names}
+        per_customer = instructions.instructions_per_unit(instructions.MMC)
+    except RuntimeError as error:
+        print(f"(instruction counts skipped: {error})")
+        return
     print("instructions counted by callgrind (the same in every run; see benchmarks.instructions)")
     print(f"hand-written M/M/c queue     {per_customer:>12,.0f} instructions a customer")
     for name in names:
