@@ -10,7 +10,7 @@ from sim.architectures.resolution import ANSWERED, UNAVAILABLE, NodeUnavailable,
 from sim.metrics import compute_metrics
 from sim.scenario import ScenarioError
 from sim.scenario.distributions import DurationDistribution
-from sim.world.node import DurationSampler, Node
+from sim.world.node import Node, duration_sampler
 from sim.world.task import Task
 from tests.exchange_worlds import TO_HUB, tiny
 from tests.worlds import build
@@ -26,7 +26,7 @@ def _latencies(scenario, architecture: str):
 
 
 def _node(env: simpy.Environment, servers: int = 1) -> Node:
-    service = DurationSampler(
+    service = duration_sampler(
         DurationDistribution(distribution="constant", mean="10 s"), np.random.default_rng(0)
     )
     return Node(env, "hub", "hub", servers, service, measure_from=0.0)

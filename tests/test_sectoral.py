@@ -43,6 +43,7 @@ def test_two_sectors_give_different_bpks_for_the_same_person():
     assert numbers.bpk(0, "SA") != numbers.bpk(0, "BW")
     assert numbers.bpk(0, "SA") != numbers.bpk(1, "SA")
     assert numbers.bpk(0, "SA") == derive_bpk(numbers.source_pin(0), "SA")
+    assert numbers.source_pin(1) == derive_source_pin("210987654321", b"authority secret")
     assert numbers.owner(numbers.bpk(1, "BW"), "BW") == 1
     assert numbers.owner(numbers.bpk(1, "BW"), "SA") == -1  # a bPK means nothing elsewhere
 

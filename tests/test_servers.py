@@ -7,12 +7,12 @@ import pytest
 import simpy
 
 from sim.scenario.distributions import DurationDistribution
-from sim.world.node import DurationSampler, Node
+from sim.world.node import Node, duration_sampler
 from sim.world.site import Site
 
 
 def _node(env: simpy.Environment, servers: int) -> Node:
-    unused = DurationSampler(
+    unused = duration_sampler(
         DurationDistribution(distribution="constant", mean="1 s"), np.random.default_rng(0)
     )
     return Node(env, "office", "office", servers, unused, measure_from=0.0)

@@ -78,39 +78,69 @@ class SectorNumbers:
 
     def __init__(self, register_numbers: np.ndarray, secret: bytes):
         self._register_numbers = register_numbers.tolist()
-        self._secret = secret
-        self._source_pins: dict[int, str] = {}
-        # sector code -> (person -> bPK, bPK -> person), for the bPKs derived so far
-        self._sectors: dict[str, tuple[dict[int, str], dict[str, int]]] = {}
+        # BLAKE2b with the secret, the key's block already hashed: a copy of it, fed
+        # the register number, gives derive_source_pin's hash at the cost of the number.
+        self._keyed = hashlib.blake2b(key=secret, digest_size=16)
+        self._source_pins: dict[int, bytes] = {}  # person -> sourcePIN, its ASCII bytes
+        self._sectors: dict[str, SectorBPKs] = {}
 
     def source_pin(self, person: int) -> str:
         """The person's sourcePIN (from their 12-digit register number)."""
+        return self.source_pin_bytes(person).decode("ascii")
+
+    def source_pin_bytes(self, person: int) -> bytes:
+        """The person's sourcePIN as the ASCII bytes that the bPK hash takes."""
         pin = self._source_pins.get(person)
         if pin is None:
-            number = f"{self._register_numbers[person]:012d}"
-            pin = self._source_pins[person] = derive_source_pin(number, self._secret)
+            keyed = self._keyed.copy()
+            keyed.update(b"%012d" % self._register_numbers[person])
+            pin = self._source_pins[person] = b2a_base64(keyed.digest(), newline=False)
         return pin
+
+    def sector(self, sector_code: str) -> SectorBPKs:
+        """The bPKs of one sector (the same table for every caller)."""
+        sector = self._sectors.get(sector_code)
+        if sector is None:
+            sector = self._sectors[sector_code] = SectorBPKs(self, sector_code)
+        return sector
 
     def bpk(self, person: int, sector_code: str) -> str:
         """The person's bPK in a sector."""
-        sector = self._sectors.get(sector_code)
-        if sector is None:
-            sector = self._sectors[sector_code] = ({}, {})
-        bpks, owners = sector
-        bpk = bpks.get(person)
-        if bpk is None:
-            bpk = bpks[person] = derive_bpk(self.source_pin(person), sector_code)
-            owners[bpk] = person
-        return bpk
+        return self.sector(sector_code).bpk(person)
 
     def owner(self, bpk: str, sector_code: str) -> int:
         """The person a bPK of a sector was derived for (-1: none derived)."""
-        sector = self._sectors.get(sector_code)
-        return NOT_ANSWERED if sector is None else sector[1].get(bpk, NOT_ANSWERED)
+        return self.sector(sector_code).owner(bpk)
 
     def derived(self) -> list[tuple[int, str]]:
         """Every (person, sector code) whose bPK has been derived so far."""
-        return [(person, code) for code, (bpks, _) in self._sectors.items() for person in bpks]
+        return [(person, code) for code, sector in self._sectors.items() for person in sector.of]
+
+
+class SectorBPKs:
+    """The bPKs of one sector derived so far, by person and by bPK."""
+
+    def __init__(self, numbers: SectorNumbers, code: str):
+        self.code = code
+        self.of: dict[int, str] = {}  # person -> bPK
+        self._owners: dict[str, int] = {}  # bPK -> person
+        self._numbers = numbers
+        # What derive_bpk appends to the sourcePIN, encoded as it encodes it.
+        self._suffix = (BPK_INFIX + code).encode("iso-8859-1")
+
+    def bpk(self, person: int) -> str:
+        """The person's bPK in this sector: derive_bpk of their sourcePIN, derived once."""
+        bpk = self.of.get(person)
+        if bpk is None:
+            pin = self._numbers.source_pin_bytes(person)
+            digest = hashlib.sha1(pin + self._suffix).digest()
+            bpk = self.of[person] = b2a_base64(digest, newline=False).decode("ascii")
+            self._owners[bpk] = person
+        return bpk
+
+    def owner(self, bpk: str) -> int:
+        """The person this sector's bPK was derived for (-1: none derived)."""
+        return self._owners.get(bpk, NOT_ANSWERED)
 
 
 class Sectoral(Architecture):
@@ -132,36 +162,47 @@ class Sectoral(Architecture):
         code_of = {sector.name: sector.code for sector in world.scenario.sectors}
         nodes = world.registers.nodes
         self._agency_of = [node.agency for node in nodes]
-        self._sector_of = [node.sector for node in nodes]
-        self._code_of = [code_of[node.sector] for node in nodes]
-        self._allowed = {(pair.from_sector, pair.to_sector) for pair in params.allowed_cross_sector}
+        self._bpks_of = [self.numbers.sector(code_of[node.sector]) for node in nodes]
+        self._cross_sector, self._bridged = self._sector_pairs(world)
         spec = params.register_authority
         self.authority = world.add_node(REGISTER_AUTHORITY, spec.servers, spec.service_time)
         self._authority_log: list[tuple[int, float, int]] = []  # (query, time, person named)
+
+    def _sector_pairs(self, world: WorldView) -> tuple[list[bool], list[bool]]:
+        """Per query: whether it crosses sectors, and whether the authority bridges the pair."""
+        nodes, workload = world.registers.nodes, world.workload
+        sector = np.array([node.sector for node in nodes], dtype=object)
+        asking, answering = sector[workload.requester], sector[workload.provider]
+        cross = asking != answering
+        bridged = np.zeros(len(workload), dtype=bool)
+        for pair in self.params.allowed_cross_sector:
+            bridged |= (asking == pair.from_sector) & (answering == pair.to_sector)
+        return cross.tolist(), (bridged & cross).tolist()
 
     def resolve(self, world: WorldView, query: int) -> Generator[simpy.Event, Any, Resolution]:
         workload = world.workload
         citizen, requester, provider = workload.parties(query)
         recorded = self.links[self._agency_of[requester]].linked(citizen)
-        bpk = self.numbers.bpk(recorded, self._code_of[requester])
-        hops = 2
-        cross_sector = self._sector_of[requester] != self._sector_of[provider]
-        authority = self.authority
-        yield world.hop(requester, authority if cross_sector else provider)
-        if cross_sector:
+        asking, answering = self._bpks_of[requester], self._bpks_of[provider]
+        bpk = asking.bpk(recorded)
+        if self._cross_sector[query]:
+            authority = self.authority
+            yield world.hop(requester, authority)
             answered = authority.book()
-            person = self.numbers.owner(bpk, self._code_of[requester])
+            person = asking.owner(bpk)
             self._authority_log.append((query, answered, person))
-            if (self._sector_of[requester], self._sector_of[provider]) not in self._allowed:
+            if not self._bridged[query]:
                 back = world.travel_time(authority, requester, leaving=answered)
                 return Resolution(NOT_ANSWERED, REFUSED, hops=2, reply_seconds=back)
-            bpk = self.numbers.bpk(person, self._code_of[provider])  # sent as a vbPK
+            bpk = answering.bpk(person)  # sent as a vbPK
             yield world.travel(authority, requester, provider, leaving=answered)
             hops = 4
+        else:
+            yield world.hop(requester, provider)
+            hops = 2
         served = world.nodes[provider].book()
-        owner = self.numbers.owner(bpk, self._code_of[provider])
         links = self.links[self._agency_of[provider]]
-        person = entry_for(world, provider, links, owner, served)
+        person = entry_for(world, provider, links, answering.owner(bpk), served)
         back = world.travel_time(provider, requester, leaving=served)
         if person == NOT_ANSWERED:
             return Resolution(NOT_ANSWERED, NOT_FOUND, hops=hops, reply_seconds=back)

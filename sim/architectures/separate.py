@@ -38,7 +38,7 @@ from sim.linkage.fellegi_sunter import MUParameters
 from sim.linkage.versioned import ACCEPT, REJECT, REVIEW, VersionedRegisters, match_versioned
 from sim.population.records import agency_copies, build_register_copies
 from sim.scenario.params import SeparateParams
-from sim.world.node import DurationSampler, Node
+from sim.world.node import Node, duration_sampler
 
 
 class Separate(Architecture):
@@ -112,7 +112,7 @@ class Separate(Architecture):
         searched[with_record] = matches.candidates
         self._decision, self._best = decision.tolist(), best.tolist()
         self._searched = searched.tolist()
-        self._review_time = DurationSampler(
+        self._review_time = duration_sampler(
             self.params.review_time, world.rng("separate", "review-time")
         )
         self._clerk_rng = world.rng("separate", "clerk-decisions")

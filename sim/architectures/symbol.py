@@ -100,33 +100,50 @@ class Symbols:
     """The hub's symbols: issued per (person, system) from the resident code, with the mapping."""
 
     def __init__(self, resident_codes: np.ndarray, hub_secret: bytes, systems: list[str]):
-        self._codes = resident_codes.tolist()
-        keys = [_keyed_hash(name.encode("utf-8"), hub_secret, 32) for name in systems]
-        # BLAKE2b with each system's key, the key's block already hashed: a copy of it,
-        # fed the message, gives the keyed hash at the cost of the message alone.
-        self._keyed = [hashlib.blake2b(key=key, digest_size=SYMBOL_BYTES) for key in keys]
-        self._issued: list[dict[int, bytes]] = [{} for _ in systems]  # person -> symbol
-        self._residents: list[dict[bytes, int]] = [{} for _ in systems]  # symbol -> person
+        codes = resident_codes.tolist()
+        self.systems = [
+            SystemSymbols(codes, _keyed_hash(name.encode("utf-8"), hub_secret, 32))
+            for name in systems
+        ]
 
     def issued(self, person: int, system: int) -> bytes | None:
         """The symbol of ``person`` at ``system`` if the hub has issued it (None: not yet)."""
-        return self._issued[system].get(person)
+        return self.systems[system].of.get(person)
 
     def symbol(self, person: int, system: int) -> bytes:
-        """The symbol of ``person`` at system ``system`` (issued now if it was not yet):
-        a keyed hash of the resident code."""
-        issued = self._issued[system]
-        symbol = issued.get(person)
-        if symbol is None:
-            keyed = self._keyed[system].copy()
-            keyed.update(b"%011d" % self._codes[person])
-            symbol = issued[person] = keyed.digest()
-            self._residents[system][symbol] = person
-        return symbol
+        """The symbol of ``person`` at system ``system`` (issued now if it was not yet)."""
+        return self.systems[system].symbol(person)
 
     def resident(self, symbol: bytes, system: int) -> int:
         """The person a symbol of ``system`` was issued for (-1: none)."""
-        return self._residents[system].get(symbol, NOT_ANSWERED)
+        return self.systems[system].resident(symbol)
+
+
+class SystemSymbols:
+    """The symbols the hub has issued for one agency system, by person and by symbol."""
+
+    def __init__(self, resident_codes: list[int], key: bytes):
+        self._codes = resident_codes
+        # BLAKE2b with the system's key, the key's block already hashed: a copy of it,
+        # fed the message, gives the keyed hash at the cost of the message alone.
+        self._keyed = hashlib.blake2b(key=key, digest_size=SYMBOL_BYTES)
+        self.of: dict[int, bytes] = {}  # person -> symbol, as issued so far
+        self._residents: dict[bytes, int] = {}  # symbol -> person
+
+    def symbol(self, person: int) -> bytes:
+        """The person's symbol here (issued now if it was not yet): a keyed hash of the
+        resident code."""
+        symbol = self.of.get(person)
+        if symbol is None:
+            keyed = self._keyed.copy()
+            keyed.update(b"%011d" % self._codes[person])
+            symbol = self.of[person] = keyed.digest()
+            self._residents[symbol] = person
+        return symbol
+
+    def resident(self, symbol: bytes) -> int:
+        """The person a symbol of this system was issued for (-1: none)."""
+        return self._residents.get(symbol, NOT_ANSWERED)
 
 
 def _keyed_hash(message: bytes, key: bytes, size: int) -> bytes:
@@ -163,17 +180,18 @@ class Symbol(Architecture):
         codes = issue_numbers(population.size, world.rng("symbol", "resident-codes")) // 10
         secret = world.rng("symbol", "hub-secret").bytes(32)
         self.symbols = Symbols(codes, secret, [node.name for node in nodes])
+        self._symbols_of = self.symbols.systems  # by agency node
         self._allowed = allowed_queries(world, params.exchanges(world.scenario))
-        # AccessRecord's fields as plain tuples: the garbage collector stops tracking
-        # those, so millions of records cost it nothing (named tuples stay tracked).
-        self._access_rows: list[tuple] = []
+        # Each exchange the hub handles, as (when, about whom, query): the rest of an
+        # AccessRecord is the query's (see access_log). Plain tuples: the garbage
+        # collector stops tracking those, so millions cost it nothing.
+        self._access_rows: list[tuple[float, int, int]] = []
+        self._workload = world.workload
         self._agency_of = [node.agency for node in nodes]
         self._municipality_of = [node.municipality for node in nodes]
         everyone = np.arange(population.size)
         self._home = population.municipality_at(everyone, np.zeros(population.size)).tolist()
         self._born_in_run = set(np.flatnonzero(population.born_at > 0).tolist())
-        self._procedure_of = world.workload.listed("procedure")
-        self._item_of = world.workload.listed("item")
         self._issuing: dict[tuple[int, int], simpy.Event] = {}
         self.hub = world.add_node(HUB, params.hub.servers, params.hub.service_time)
         registry = params.resident_registry
@@ -198,50 +216,36 @@ class Symbol(Architecture):
     def resolve(self, world: WorldView, query: int) -> Generator[simpy.Event, Any, Resolution]:
         workload = world.workload
         citizen, requester, provider = workload.parties(query)
-        requester_agency = self._agency_of[requester]
-        provider_agency = self._agency_of[provider]
-        recorded = self.links[requester_agency].linked(citizen)
+        recorded = self.links[self._agency_of[requester]].linked(citizen)
         own, hub = self.intermediate[requester], self.hub
         yield world.hop(requester, own)
         yield world.hop(own, hub, leaving=own.book())
         handled = hub.book()
-        symbols = self.symbols
-        sent = symbols.issued(recorded, requester)  # the symbol the requester holds
+        asking = self._symbols_of[requester]
+        sent = asking.of.get(recorded)  # the symbol the requester holds
         if sent is None:
             if self._issued_during_run(recorded, requester):
                 yield from self._issue(world, recorded, requester, handled)
                 handled = max(handled, world.env.now)
-            sent = symbols.symbol(recorded, requester)
-        person = symbols.resident(sent, requester)
-        allowed = self._allowed[query]  # by the statutory exchange table
-        self._access_rows.append(
-            (
-                handled,
-                requester,
-                provider,
-                self._procedure_of[query],
-                self._item_of[query],
-                person,
-                allowed,
-                query,
-            )
-        )
-        if not allowed:
+            sent = asking.symbol(recorded)
+        person = asking.resident(sent)
+        self._access_rows.append((handled, person, query))
+        if not self._allowed[query]:  # by the statutory exchange table
             back = world.travel_time(hub, own, requester, leaving=handled)
             return Resolution(NOT_ANSWERED, REFUSED, hops=4, reply_seconds=back)
-        symbol = symbols.issued(person, provider)
+        answering = self._symbols_of[provider]
+        symbol = answering.of.get(person)
         if symbol is None:
             if self._issued_during_run(person, provider):
                 yield from self._issue(world, person, provider, handled)
                 handled = max(handled, world.env.now)
-            symbol = symbols.symbol(person, provider)
+            symbol = answering.symbol(person)
         theirs = self.intermediate[provider]
         yield world.hop(hub, theirs, leaving=handled)
-        answering = world.nodes[provider].service_time()  # reading the copy: the agency's time
-        answered = theirs.book(answering)
-        owner = symbols.resident(symbol, provider)
-        links = self.links[provider_agency]
-        answer = entry_for(world, provider, links, owner, answered)
+        answering_time = world.nodes[provider].service_time()  # reading the copy
+        answered = theirs.book(answering_time)
+        links = self.links[self._agency_of[provider]]
+        answer = entry_for(world, provider, links, answering.resident(symbol), answered)
         back = world.travel_time(theirs, hub, own, requester, leaving=answered)
         if answer == NOT_ANSWERED:
             return Resolution(NOT_ANSWERED, NOT_FOUND, hops=6, reply_seconds=back)
@@ -312,18 +316,32 @@ class Symbol(Architecture):
     @property
     def access_log(self) -> list[AccessRecord]:
         """Every exchange the hub handled, in the order the requests reached it."""
-        return [AccessRecord(*row) for row in self._access_rows]
+        workload = self._workload
+        columns = [workload.listed(name) for name in ("requester", "provider", "procedure", "item")]
+        requesters, providers, procedures, items = columns
+        return [
+            AccessRecord(
+                time,
+                requesters[query],
+                providers[query],
+                procedures[query],
+                items[query],
+                citizen,
+                self._allowed[query],
+                query,
+            )
+            for time, citizen, query in self._access_rows
+        ]
 
     def audit_trail(self, world: WorldView) -> AuditTrail:
         """The hub's access records; the portal shows each citizen the allowed ones."""
-        fields = AccessRecord._fields
-        table = np.array(self._access_rows, dtype=np.float64).reshape(-1, len(fields))
-        column = {name: table[:, index] for index, name in enumerate(fields)}
+        rows = np.array(self._access_rows, dtype=np.float64).reshape(-1, 3)
+        query = rows[:, 2].astype(np.int64)
         return AuditTrail(
             [HUB],
-            np.zeros(len(table), dtype=np.int64),
-            column["query"].astype(np.int64),
-            column["time"],
-            column["citizen"].astype(np.int64),
-            column["allowed"].astype(bool),
+            np.zeros(len(rows), dtype=np.int64),
+            query,
+            rows[:, 0],
+            rows[:, 1].astype(np.int64),
+            np.asarray(self._allowed, dtype=bool)[query],
         )

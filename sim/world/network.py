@@ -20,7 +20,7 @@ from sim.architectures.resolution import NodeUnavailable
 from sim.scenario import Scenario
 from sim.scenario.distributions import DurationDistribution
 from sim.scenario.sections import DEFAULT_NETWORK
-from sim.world.node import DurationSampler
+from sim.world.node import Sampler, duration_sampler
 from sim.world.site import Site
 
 Windows = list[tuple[float, float]]
@@ -33,7 +33,7 @@ class Link:
     def __init__(
         self,
         name: str,
-        latency: DurationSampler,
+        latency: Sampler,
         transfer_seconds: float = 0.0,
         down: Windows | None = None,
     ):
@@ -67,14 +67,14 @@ class Router:
 
         def link(name: str, latency: DurationDistribution, bandwidth: float | None, stream):
             transfer = kilobits / (bandwidth * 1000) if bandwidth else 0.0
-            return Link(name, DurationSampler(latency, stream), transfer, down.get(name))
+            return Link(name, duration_sampler(latency, stream), transfer, down.get(name))
 
         default = link(DEFAULT_NETWORK, spec.latency, spec.bandwidth_mbps, rng("network"))
         self._links = {DEFAULT_NETWORK: default}
         for named in spec.networks:
             stream = rng("network", named.name)
             self._links[named.name] = link(named.name, named.latency, named.bandwidth_mbps, stream)
-        self._lan = Link(LAN, DurationSampler(scenario.hosting.lan_latency, rng("lan")))
+        self._lan = Link(LAN, duration_sampler(scenario.hosting.lan_latency, rng("lan")))
         self._max_wait = max_wait
         self._on_wait = on_wait
 
@@ -126,19 +126,22 @@ class Route:
         self._origin = origin
         self._destination = destination
         links = router.links(origin, destination)
-        self._may_wait = bool(origin.down or destination.down or any(link.down for link in links))
+        # Whether a message may have to wait: a network or site on the way has down windows.
+        self.may_wait = bool(origin.down or destination.down or any(link.down for link in links))
+        self.crossing: Callable[[], float]  # seconds to cross, without waiting
         if len(links) == 1:
-            self._crossing = links[0].crossing
+            self.crossing = links[0].crossing
         else:
             first, second = links[0].crossing, links[1].crossing
-            self._crossing = lambda: first() + second()
+            self.crossing = lambda: first() + second()
 
     def seconds(self, now: float) -> float:
-        """Seconds for a message leaving ``now`` to arrive, waits included.
+        """Seconds for a message leaving ``now`` to arrive, waits included (``crossing()``
+        alone, unless the route ``may_wait``).
 
         Raises:
             NodeUnavailable: a network or site on the way is down longer than the longest wait.
         """
-        if self._may_wait:
-            return self._router.wait(self._origin, self._destination, now) + self._crossing()
-        return self._crossing()
+        if self.may_wait:
+            return self._router.wait(self._origin, self._destination, now) + self.crossing()
+        return self.crossing()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -18,19 +19,21 @@ if TYPE_CHECKING:
 _BATCH = 4096
 
 
-class DurationSampler:
-    """Draws durations in batches from a distribution and a stream (cheap per call)."""
+Sampler = Callable[[], float]  # a duration's next draw, in seconds, at each call
 
-    def __init__(self, distribution: DurationDistribution, rng: np.random.Generator):
-        self._distribution = distribution
-        self._rng = rng
-        self._buffer: list[float] = []
 
-    def __call__(self) -> float:
-        if not self._buffer:
-            self._buffer = self._distribution.sample(self._rng, _BATCH).tolist()
-            self._buffer.reverse()
-        return self._buffer.pop()
+def duration_sampler(distribution: DurationDistribution, rng: np.random.Generator) -> Sampler:
+    """Draws of ``distribution`` from ``rng``, one per call, made ``_BATCH`` at a time.
+
+    The sampler is the ``__next__`` of an iterator over the batches, so a call
+    runs no Python code except when a batch runs out.
+    """
+
+    def batches() -> Iterator[list[float]]:
+        while True:
+            yield distribution.sample(rng, _BATCH).tolist()
+
+    return itertools.chain.from_iterable(batches()).__next__
 
 
 class Node:
@@ -61,7 +64,7 @@ class Node:
         name: str,
         group: str,
         servers: int,
-        service_time: DurationSampler,
+        service_time: Sampler,
         measure_from: float,
         measure_until: float = float("inf"),
         site: Site | None = None,

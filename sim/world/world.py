@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,7 +21,7 @@ from sim.world.failures import check_system_names, down_time
 from sim.world.log import QueryLog
 from sim.world.losses import records_lost
 from sim.world.network import Route, Router
-from sim.world.node import DurationSampler, Node
+from sim.world.node import Node, duration_sampler
 from sim.world.site import Placement, Site
 from sim.world.task import Task
 from sim.world.timeseries import LoadSampler, LoadSeries
@@ -76,8 +76,7 @@ class World:
             self._note_outage_wait,
         )
         self._routes: dict[tuple[Site | str, Site | str], Route] = {}  # by their ends' route_end
-        # A hop's time by its two systems: the seconds of their route (``Route.seconds``).
-        self._hop_seconds: dict[tuple[int | Node, int | Node], Callable[[float], float]] = {}
+        self._hop_routes: dict[tuple[int | Node, int | Node], Route] = {}  # by the hop's systems
         self.nodes: list[Node] = []
         for node in registers.nodes:
             spec = scenario.agency(node.agency)
@@ -108,10 +107,9 @@ class World:
         env = self.env
         now = env.now
         at = now if leaving is None else leaving
-        seconds = self._hop_seconds.get((origin, destination))
-        if seconds is None:
-            seconds = self._hop_seconds_between(origin, destination)
-        return env.timeout(at - now + seconds(at))
+        route = self._hop_routes.get((origin, destination)) or self._route(origin, destination)
+        seconds = route.seconds(at) if route.may_wait else route.crossing()
+        return env.timeout(at - now + seconds)
 
     def travel(self, *path: int | Node, leaving: float | None = None) -> simpy.Timeout:
         """Hops through ``path`` with no service between them, as one event."""
@@ -131,20 +129,16 @@ class World:
         """
         now = self.env.now
         at = now if leaving is None else leaving
-        hop_seconds = self._hop_seconds
+        hop_routes = self._hop_routes
         origin = path[0]
         for destination in path[1:]:
-            seconds = hop_seconds.get((origin, destination))
-            if seconds is None:
-                seconds = self._hop_seconds_between(origin, destination)
-            at += seconds(at)
+            route = hop_routes.get((origin, destination)) or self._route(origin, destination)
+            at += route.seconds(at) if route.may_wait else route.crossing()
             origin = destination
         return at - now
 
-    def _hop_seconds_between(
-        self, origin: int | Node, destination: int | Node
-    ) -> Callable[[float], float]:
-        """The seconds of the route between two systems, found once per pair of systems.
+    def _route(self, origin: int | Node, destination: int | Node) -> Route:
+        """The route of hops between two systems, found once per pair of systems.
 
         The route is shared by all hops between the same route ends.
         """
@@ -155,8 +149,8 @@ class World:
         route = self._routes.get(key)
         if route is None:
             route = self._routes[key] = self._router.route_between(source.site, target.site)
-        seconds = self._hop_seconds[(origin, destination)] = route.seconds
-        return seconds
+        self._hop_routes[(origin, destination)] = route
+        return route
 
     def add_node(
         self,
@@ -171,7 +165,7 @@ class World:
         ``staff`` marks people rather than servers (clerks): on no site, never reached by a hop.
         """
         group = group or name
-        sampler = DurationSampler(service_time, self.streams.get("service", name))
+        sampler = duration_sampler(service_time, self.streams.get("service", name))
         site = None if staff else self._placement.place(name, group)
         node = Node(
             self.env,
