@@ -94,6 +94,7 @@ class Node:
         self.down: list[tuple[float, float]] = []
         self.max_wait = float("inf")
         self.on_wait: Callable[[], None] | None = None
+        self.last_start = 0.0  # when the service booked last starts (see book)
 
     def set_outages(
         self,
@@ -125,20 +126,18 @@ class Node:
 
     def book(self, duration: float | None = None) -> float:
         """Queue for a server now and hold it for one service (``duration``, or a draw of
-        the service time); returns when the service ends. No event: the caller's next
-        step (a hop leaving then, or the answer's way back) starts from that time.
+        the service time); returns when the service ends, and sets ``last_start`` to
+        when it starts. No event: the caller's next step (a hop leaving then, or the
+        answer's way back) starts from that time.
 
         Raises:
             NodeUnavailable: the node is down for longer than ``max_wait``, on arrival
                 or when the request reaches a server (the error's ``at``).
         """
-        return self._book(duration)[1]
-
-    def _book(self, duration: float | None) -> tuple[float, float]:
-        """Book a service for a request arriving now: its (start, end)."""
         now = self.env.now
         resource = self.resource
         start = self._start_after_outages(now) if self.down else resource.first_free(now)
+        self.last_start = start
         seconds = self.service_time() if duration is None else duration
         end = start + seconds
         waiting = resource.take(now, start, end)
@@ -148,10 +147,13 @@ class Node:
             in_window = seconds  # the common case: wholly measured
         else:
             in_window = min(end, self.measure_until) - max(start, self.measure_from)
+        site = self.site
         if in_window > 0:
             self.busy_seconds += in_window
-        if self.site is not None:
-            self.site.count_service(start, in_window)
+            if site is not None:
+                site.busy_seconds += in_window
+        if site is not None and site.pending_restores:
+            site.note_activity(start)  # a service may end a restore
         if now >= self.measure_from:
             self.waits.append(start - now)
             self.served += 1
@@ -159,7 +161,7 @@ class Node:
                 self.queue_max = waiting
         if waiting:
             self._late_starts.append(start)
-        return start, end
+        return end
 
     def visit(self, duration: float | None = None) -> simpy.Event:
         """``book`` a service now: an event that fires when it ends, its value the time
@@ -170,12 +172,12 @@ class Node:
         """
         now = self.env.now
         try:
-            start, end = self._book(duration)
+            end = self.book(duration)
         except NodeUnavailable as error:
             if error.at is None or error.at <= now:
                 raise
             return self._failing_at(error.at, error)
-        return self.env.timeout(end - now, start - now)
+        return self.env.timeout(end - now, self.last_start - now)
 
     def _failing_at(self, at: float, error: NodeUnavailable) -> simpy.Event:
         """An event that fails with ``error`` at time ``at``."""

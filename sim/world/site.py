@@ -79,13 +79,6 @@ class Site:
         if self.pool is None:
             self.servers += node.servers
 
-    def count_service(self, start: float, in_window: float) -> None:
-        """A system here starts a service at ``start``, ``in_window`` seconds of it measured."""
-        if in_window > 0:
-            self.busy_seconds += in_window
-        if self.pending_restores:
-            self.note_activity(start)
-
     def await_restore(self, struck_at: float, restored_at: float) -> None:
         """Watch for the first activity after a disaster (at ``struck_at``) is over."""
         self.pending_restores.append((restored_at, struck_at, len(self.restored_after)))
