@@ -29,7 +29,7 @@ from sim.workload import Workload, generate_workload
 from sim.world import World
 
 QUICKSTART = Path(__file__).resolve().parent.parent / "scenarios" / "quickstart.yaml"
-ROUNDS = 3
+ROUNDS = 5
 
 
 @dataclass

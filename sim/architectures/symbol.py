@@ -116,7 +116,7 @@ class Symbols:
 
     def resident(self, symbol: bytes, system: int) -> int:
         """The person a symbol of ``system`` was issued for (-1: none)."""
-        return self.systems[system].resident(symbol)
+        return self.systems[system].residents.get(symbol, NOT_ANSWERED)
 
 
 class SystemSymbols:
@@ -128,7 +128,7 @@ class SystemSymbols:
         # fed the message, gives the keyed hash at the cost of the message alone.
         self._keyed = hashlib.blake2b(key=key, digest_size=SYMBOL_BYTES)
         self.of: dict[int, bytes] = {}  # person -> symbol, as issued so far
-        self._residents: dict[bytes, int] = {}  # symbol -> person
+        self.residents: dict[bytes, int] = {}  # symbol -> person
 
     def symbol(self, person: int) -> bytes:
         """The person's symbol here (issued now if it was not yet): a keyed hash of the
@@ -138,12 +138,8 @@ class SystemSymbols:
             keyed = self._keyed.copy()
             keyed.update(b"%011d" % self._codes[person])
             symbol = self.of[person] = keyed.digest()
-            self._residents[symbol] = person
+            self.residents[symbol] = person
         return symbol
-
-    def resident(self, symbol: bytes) -> int:
-        """The person a symbol of this system was issued for (-1: none)."""
-        return self._residents.get(symbol, NOT_ANSWERED)
 
 
 def _keyed_hash(message: bytes, key: bytes, size: int) -> bytes:
@@ -228,7 +224,7 @@ class Symbol(Architecture):
                 yield from self._issue(world, recorded, requester, handled)
                 handled = max(handled, world.env.now)
             sent = asking.symbol(recorded)
-        person = asking.resident(sent)
+        person = asking.residents.get(sent, NOT_ANSWERED)  # the hub translates
         self._access_rows.append((handled, person, query))
         if not self._allowed[query]:  # by the statutory exchange table
             back = world.travel_time(hub, own, requester, leaving=handled)
@@ -245,7 +241,8 @@ class Symbol(Architecture):
         answering_time = world.nodes[provider].service_time()  # reading the copy
         answered = theirs.book(answering_time)
         links = self.links[self._agency_of[provider]]
-        answer = entry_for(world, provider, links, answering.resident(symbol), answered)
+        owner = answering.residents.get(symbol, NOT_ANSWERED)
+        answer = entry_for(world, provider, links, owner, answered)
         back = world.travel_time(theirs, hub, own, requester, leaving=answered)
         if answer == NOT_ANSWERED:
             return Resolution(NOT_ANSWERED, NOT_FOUND, hops=6, reply_seconds=back)
