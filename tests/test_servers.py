@@ -110,3 +110,27 @@ def test_a_restore_ends_at_the_earliest_activity_even_when_noted_later():
     site.note_activity(150.0)  # a service booked to start once a queue is served
     site.note_activity(120.0)  # booked later, starting sooner
     assert site.restored_after == [120.0]
+
+
+def test_a_sampler_draws_its_stream_in_order_across_batches():
+    exponential = DurationDistribution(distribution="exponential", mean="2 s")
+    sampler = duration_sampler(exponential, np.random.default_rng(7))
+    draws = [sampler() for _ in range(10_000)]  # more than two batches
+    expected = np.random.default_rng(7)
+    batches = [exponential.sample(expected, 4096) for _ in range(3)]
+    assert draws == np.concatenate(batches)[:10_000].tolist()
+
+
+def test_a_visit_fires_when_its_service_ends_with_its_wait():
+    env = simpy.Environment()
+    node = _node(env, servers=1)
+    seen = []
+
+    def arrive(duration):
+        node.visit(duration).callbacks.append(lambda event: seen.append((env.now, event.value)))
+
+    _arrive(env, 0.0, lambda: arrive(4.0))
+    _arrive(env, 1.0, lambda: arrive(2.0))
+    env.run()
+    assert seen == [(4.0, 0.0), (6.0, 3.0)]  # the second waited from 1 s until 4 s
+    assert node.last_start == 4.0
