@@ -121,7 +121,6 @@ class SectorBPKs:
     """The bPKs of one sector derived so far, by person and by bPK."""
 
     def __init__(self, numbers: SectorNumbers, code: str):
-        self.code = code
         self.of: dict[int, str] = {}  # person -> bPK
         self._owners: dict[str, int] = {}  # bPK -> person
         self._numbers = numbers
@@ -171,12 +170,15 @@ class Sectoral(Architecture):
     def _sector_pairs(self, world: WorldView) -> tuple[list[bool], list[bool]]:
         """Per query: whether it crosses sectors, and whether the authority bridges the pair."""
         nodes, workload = world.registers.nodes, world.workload
-        sector = np.array([node.sector for node in nodes], dtype=object)
+        number = {name: i for i, name in enumerate(sorted({node.sector for node in nodes}))}
+        sector = np.array([number[node.sector] for node in nodes], dtype=np.int64)
         asking, answering = sector[workload.requester], sector[workload.provider]
         cross = asking != answering
         bridged = np.zeros(len(workload), dtype=bool)
         for pair in self.params.allowed_cross_sector:
-            bridged |= (asking == pair.from_sector) & (answering == pair.to_sector)
+            if pair.from_sector in number and pair.to_sector in number:
+                from_sector, to_sector = number[pair.from_sector], number[pair.to_sector]
+                bridged |= (asking == from_sector) & (answering == to_sector)
         return cross.tolist(), (bridged & cross).tolist()
 
     def resolve(self, world: WorldView, query: int) -> Generator[simpy.Event, Any, Resolution]:
