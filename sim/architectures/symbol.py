@@ -106,10 +106,6 @@ class Symbols:
             for name in systems
         ]
 
-    def issued(self, person: int, system: int) -> bytes | None:
-        """The symbol of ``person`` at ``system`` if the hub has issued it (None: not yet)."""
-        return self.systems[system].of.get(person)
-
     def symbol(self, person: int, system: int) -> bytes:
         """The symbol of ``person`` at system ``system`` (issued now if it was not yet)."""
         return self.systems[system].symbol(person)

@@ -136,12 +136,10 @@ class Route:
             self.crossing = lambda: first() + second()
 
     def seconds(self, now: float) -> float:
-        """Seconds for a message leaving ``now`` to arrive, waits included (``crossing()``
-        alone, unless the route ``may_wait``).
+        """Seconds for a message leaving ``now`` to arrive, waits included. (On a route
+        that cannot wait, ``crossing()`` alone gives the same, and is what hops use.)
 
         Raises:
             NodeUnavailable: a network or site on the way is down longer than the longest wait.
         """
-        if self.may_wait:
-            return self._router.wait(self._origin, self._destination, now) + self.crossing()
-        return self.crossing()
+        return self._router.wait(self._origin, self._destination, now) + self.crossing()
