@@ -223,3 +223,25 @@ def test_a_table_encodes_each_row_as_that_row_alone():
         assert [text or "\x00" for text in table.text[row].tolist()] == alone.text.tolist()
         assert (table.days[row], table.signature[row]) == (alone.days, alone.signature)
         assert table.digits[row].tolist() == alone.digits.tolist()
+
+
+def test_values_unseen_by_the_vocabulary_are_compared_by_their_own_spelling():
+    """Both given names are new to the register, so both get the code UNKNOWN; each is
+    still compared as written: Jaro–Winkler(jhon, john) = 0.925, (jonathan, john) = 0.80."""
+    specs = field_specs(with_reading=False)
+    vocabulary = Vocabulary()
+    known = {"address": "Springfield 1 Oak Street", "sex": "M", "birth_date": "1980-01-01"}
+    register = RecordTable.from_frame(
+        pd.DataFrame([{**known, "name": "Smith John"}]), vocabulary, with_reading=False
+    )
+    names = ["Smith Jhon", "Smith Jonathan", "Smith Jhon"]
+    incoming = RecordTable.from_frame(
+        pd.DataFrame([{**known, "name": name} for name in names]),
+        vocabulary,
+        with_reading=False,
+        grow=False,
+    )
+    levels = compare(incoming, np.arange(3), register, np.zeros(3, dtype=np.int64), specs)
+    given = specs[1]
+    assert [given.levels[level] for level in levels[:, 1]] == ["jw>=0.92", "disagree", "jw>=0.92"]
+    assert [specs[0].levels[level] for level in levels[:, 0]] == ["exact"] * 3

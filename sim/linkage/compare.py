@@ -45,6 +45,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
@@ -356,17 +357,49 @@ def _compare_index(
         kana = ~missing[:, COLUMN[f"{part}.reading"]]
         masks[f"{part}.norm"], masks[f"{part}.reading"] = undecided & ~kana, undecided & kana
     scored = [np.flatnonzero(masks[column]) for column in TEXT_COLUMNS]
-    lefts, rights = [], []
-    for i, pairs in enumerate(scored):
-        lefts += a.text[a_rows.take(pairs), i].tolist()
-        rights += b.text[b_rows.take(pairs), i].tolist()
-    sims = np.zeros((len(TEXT_COLUMNS), len(b_rows)))
-    if rights:
-        scores = process.cpdist(lefts, rights, scorer=JaroWinkler.normalized_similarity)
-        bounds = np.cumsum([0] + [len(pairs) for pairs in scored])
-        for i, pairs in enumerate(scored):
-            sims[i, pairs] = scores[bounds[i] : bounds[i + 1]]
+    sims = _similarities(a, a_rows, a_codes, b, b_rows, b_codes, scored)
     near = _near(
         a.days.take(a_rows), a.digits.take(a_rows, axis=0), a.signature.take(a_rows), b, b_rows
     )
     return _assemble(plan, equal, missing, sims, near)
+
+
+def _similarities(
+    a: RecordTable,
+    a_rows: np.ndarray,
+    a_codes: np.ndarray,
+    b: RecordTable,
+    b_rows: np.ndarray,
+    b_codes: np.ndarray,
+    scored: list[np.ndarray],
+) -> np.ndarray:
+    """Jaro–Winkler similarity (TEXT_COLUMNS × pairs) of the pairs ``scored[i]`` lists for
+    text column i; 0 elsewhere.
+
+    A text value and its code go together, so pairs with the same two codes have the
+    same similarity: each distinct pair of codes is scored once. Values the vocabulary
+    has not seen (:data:`UNKNOWN`) share a code, so their pairs are scored one by one.
+    """
+    sims = np.zeros((len(TEXT_COLUMNS), len(b_rows)))
+    lefts: list[str] = []
+    rights: list[str] = []
+    which_of: list[tuple[np.ndarray, int]] = []  # per column: each pair's distinct pair
+    for i, pairs in enumerate(scored):
+        column = COLUMN[TEXT_COLUMNS[i]]
+        left, right = a_codes[pairs, column], b_codes[pairs, column]
+        key = left.astype(np.int64) << 32 | right
+        unseen = (left < 0) | (right < 0)
+        key[unseen] = -1 - np.flatnonzero(unseen)  # a key of its own
+        which, distinct = pd.factorize(key)
+        representative = np.empty(len(distinct), dtype=np.int64)
+        representative[which] = pairs
+        lefts += a.text[a_rows.take(representative), i].tolist()
+        rights += b.text[b_rows.take(representative), i].tolist()
+        which_of.append((which, len(distinct)))
+    if rights:
+        scores = process.cpdist(lefts, rights, scorer=JaroWinkler.normalized_similarity)
+        start = 0
+        for i, (pairs, (which, count)) in enumerate(zip(scored, which_of, strict=True)):
+            sims[i, pairs] = scores[start : start + count][which]
+            start += count
+    return sims
