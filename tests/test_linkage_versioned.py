@@ -116,3 +116,42 @@ def test_of_tied_candidates_the_first_is_best_and_a_tie_at_the_top_is_ambiguous(
     # What the clerk sees: record 0's candidates, best first, ties in their order.
     assert result.pair_person.tolist() == [6, 7, 5]
     assert result.pair_weight.tolist() == [9.0, 9.0, 3.0]
+
+
+def test_a_repeated_request_is_matched_as_if_it_came_alone():
+    """The same copy sent to the same register again is compared once, but each time
+    sees only the register rows valid then: matching all at once equals matching one
+    by one. Register 2 is a requester holding a doubtful copy of Taro."""
+    unsure = {**MOVED_TARO, "name": "高橋 次郎", "birth_date": "1985-03-21"}
+    initial = [frame(TARO, HANAKO, ids=[7, 8]), frame(TARO, ids=[7]), frame(unsure, ids=[7])]
+    versions = VersionedRegisters.from_history(
+        initial, frame(MOVED_TARO, ids=[7]), np.array([100.0]), np.array([0])
+    )
+    doubtful, taro = versions.find(np.array([2, 1]), np.array([7, 7]), np.array([0.0, 0.0]))
+    sent = np.array([doubtful, taro, doubtful, doubtful, taro, doubtful])
+    register_of = np.array([0, 0, 0, 1, 0, 0])
+    times = np.array([50.0, 50.0, 150.0, 50.0, 150.0, 50.0])
+
+    def matched(rows):
+        return match_versioned(
+            versions,
+            sent[rows],
+            register_of[rows],
+            times[rows],
+            [params()],
+            np.zeros(3, dtype=np.int64),
+            blocking=BLOCKING,
+            upper=14.0,
+            lower=4.0,
+            ambiguity_margin=3.0,
+        )
+
+    together = matched(np.arange(len(sent)))
+    for i in range(len(sent)):
+        alone = matched(np.array([i]))
+        for name in ("decision", "best", "best_weight", "candidates"):
+            assert getattr(together, name)[i] == getattr(alone, name)[0]
+        for mine, its in zip(together.pairs_of(i), alone.pairs_of(0), strict=True):
+            assert mine.tolist() == its.tolist()
+    assert REVIEW in together.decision.tolist()  # some candidates were kept for a clerk
+    assert together.pair_record.tolist() == sorted(together.pair_record.tolist())

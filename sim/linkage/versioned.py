@@ -25,7 +25,7 @@ from sim.linkage.fellegi_sunter import MUParameters, score
 from sim.linkage.records import READING_COLUMN, RecordTable, Vocabulary
 
 ACCEPT, REVIEW, REJECT = 0, 1, 2
-CHUNK_RECORDS = 50_000  # incoming records matched together (bounds the candidate pairs held)
+CHUNK_RECORDS = 50_000  # requests matched together (bounds the candidate pairs held)
 DECISION_NAMES = ("accept", "review", "reject")
 
 
@@ -164,49 +164,97 @@ def match_versioned(
     if isinstance(incoming, pd.DataFrame):
         reading = reading and READING_COLUMN in incoming.columns
         left = RecordTable.from_frame(incoming, vocabulary, with_reading=reading, grow=False)
+        sources = np.arange(len(left))
     else:
-        left = right.take(np.asarray(incoming))
+        sources = np.asarray(incoming)
+        left = right.take(sources)
+    register_of = np.asarray(register_of)
     left_keys = key_columns(left, blocking, reading=reading)
     right_keys = key_columns(right, blocking, reading=reading)
     for key in blocking:
         left_keys[key], right_keys[key] = _within_register(
-            left_keys[key], np.asarray(register_of), right_keys[key], registers.register
+            left_keys[key], register_of, right_keys[key], registers.register
         )
     times = np.asarray(times, dtype=float)
     tables = np.stack([parameters.weights() for parameters in params])
     which_params = np.asarray(params_of_register)
     blocks = SortedBlocks(right_keys, max_block_size)
-    parts = []
-    for start in range(0, len(left), CHUNK_RECORDS):
-        chunk = {key: codes[start : start + CHUNK_RECORDS] for key, codes in left_keys.items()}
-        record, row = blocks.candidate_pairs(chunk)
-        record = record + start
-        at = times.take(record)  # (``take`` gathers faster than indexing)
-        valid = (registers.valid_from.take(row) <= at) & (at < registers.valid_until.take(row))
-        record, row = record[valid], row[valid]
-        levels = compare_pairs(left, right, record, row, params[0].fields)
+    order, starts = _repeats(sources, register_of)
+    nothing = np.zeros(0, dtype=np.int64)
+    out = _decide(0, len(left), nothing, nothing, np.zeros(0), upper, lower, ambiguity_margin)
+    reviewed = []  # the candidates of records sent for review, per chunk
+    for start in range(0, len(starts) - 1, CHUNK_RECORDS):
+        stop = min(start + CHUNK_RECORDS, len(starts) - 1)
+        asked = order.take(starts[start:stop])  # one record of each request
+        request, row = blocks.candidate_pairs(
+            {k: codes.take(asked) for k, codes in left_keys.items()}
+        )
+        levels = compare_pairs(left, right, asked.take(request), row, params[0].fields)
         which = which_params.take(registers.register.take(row))
-        weight = np.empty(len(record))
-        for part in range(0, len(record), CHUNK_PAIRS):  # bounds the look-up's temporaries
+        weight = np.empty(len(row))
+        for part in range(0, len(row), CHUNK_PAIRS):  # bounds the look-up's temporaries
             pairs = slice(part, part + CHUNK_PAIRS)
             weight[pairs] = score(levels[pairs], tables, which[pairs])
-        person = registers.person.take(row)
-        size = min(CHUNK_RECORDS, len(left) - start)
-        parts.append(_decide(start, size, record, person, weight, upper, lower, ambiguity_margin))
-    return VersionedMatches(
-        *(np.concatenate([getattr(part, name) for part in parts]) for name in _FIELDS)
-    )
+        # Every record of these requests: its request's candidates valid at its time.
+        records = order[starts[start] : starts[stop]]
+        record, pair = _pairs_of_records(request, np.diff(starts[start : stop + 1]))
+        at = times.take(records).take(record)  # (``take`` gathers faster than indexing)
+        candidate = row.take(pair)
+        valid = (registers.valid_from.take(candidate) <= at) & (
+            at < registers.valid_until.take(candidate)
+        )
+        person = registers.person.take(candidate[valid])
+        found = _decide(
+            0,
+            len(records),
+            record[valid],
+            person,
+            weight.take(pair[valid]),
+            upper,
+            lower,
+            ambiguity_margin,
+        )
+        out.decision[records], out.best[records] = found.decision, found.best
+        out.best_weight[records], out.candidates[records] = found.best_weight, found.candidates
+        reviewed.append((records.take(found.pair_record), found.pair_person, found.pair_weight))
+    record, person, weight = map(np.concatenate, zip(*reviewed, strict=True))
+    by_record = np.argsort(record, kind="stable")  # each record's candidates stay best first
+    out.pair_record, out.pair_person = record[by_record], person[by_record]
+    out.pair_weight = weight[by_record]
+    return out
 
 
-_FIELDS = (
-    "decision",
-    "best",
-    "best_weight",
-    "candidates",
-    "pair_record",
-    "pair_person",
-    "pair_weight",
-)
+def _repeats(sources: np.ndarray, register_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The incoming records grouped by request: the same record sent to the same register.
+
+    A repeated request has the same candidates with the same weights; only which of
+    them were valid at its time differs. So each request is blocked, compared and
+    weighed once. Returns the records in request order (``order``) and where each
+    request starts in it (``starts``, one more than there are requests).
+    """
+    key = sources.astype(np.int64) * (int(register_of.max(initial=0)) + 1) + register_of
+    request, distinct = pd.factorize(key)  # numbered in the order they first come
+    order = np.argsort(request, kind="stable")
+    starts = np.searchsorted(request.take(order), np.arange(len(distinct) + 1))
+    return order, starts
+
+
+def _pairs_of_records(
+    request: np.ndarray, records_per_request: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every record's candidate pairs: its request's.
+
+    ``request`` is the request of each pair (sorted); the records are numbered in
+    request order, ``records_per_request`` of each. Returns (record, pair) for each
+    pair of each record, sorted by record, then pair.
+    """
+    requests = len(records_per_request)
+    request_of = np.repeat(np.arange(requests), records_per_request)
+    bounds = np.searchsorted(request, np.arange(requests + 1))
+    count = np.diff(bounds).take(request_of)  # pairs of each record
+    record = np.repeat(np.arange(len(request_of)), count)
+    offset = bounds.take(request_of) - (np.cumsum(count) - count)  # first pair - first slot
+    return record, np.arange(len(record)) + np.repeat(offset, count)
 
 
 def _within_register(
