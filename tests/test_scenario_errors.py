@@ -51,6 +51,13 @@ def test_unknown_key_is_located_and_suggests_the_closest():
     ]
 
 
+def test_an_unknown_key_with_a_bracket_is_named_as_written():
+    # Pydantic's own parts of an error's location have "[" in them; a user's key may too.
+    text = VALID.replace("  size: 100", "  size: 100\n  siz[e]: 3")
+    (line,) = problems(text)
+    assert line.startswith("s.yaml:6:11: population.siz[e]: unknown key (expected one of: size")
+
+
 def test_wrong_type_names_expected_and_found():
     text = VALID.replace("size: 100", "size: lots")
     (line,) = problems(text)

@@ -127,14 +127,32 @@ def _problems(
             for path, message in cross.problems:
                 problems.append(_located(path, message, smap, overridden))
             continue
-        path = _clean_loc(error["loc"])
+        path = _clean_loc(error["loc"], data)
         problems.append(_located(path, _describe(error, path), smap, overridden))
     return sorted(problems, key=lambda p: (p.source, p.line, p.column, p.key))
 
 
-def _clean_loc(loc: tuple) -> KeyPath:
-    """Drop pydantic's internal loc parts (union branch and validator names)."""
-    return tuple(part for part in loc if isinstance(part, int) or "[" not in str(part))
+def _clean_loc(loc: tuple, data: object) -> KeyPath:
+    """The loc's keys, without pydantic's internal parts (union branch and validator
+    names, which have a "[" in them). A key the scenario has is kept, whatever its
+    spelling (a key ``"0["`` is the user's own, not pydantic's)."""
+    path, node = [], data
+    for part in loc:
+        if _has(node, part):
+            node = node[part]
+        elif isinstance(part, int) or "[" not in str(part):
+            node = None
+        else:
+            continue  # pydantic's own
+        path.append(part)
+    return tuple(path)
+
+
+def _has(node: object, part: object) -> bool:
+    """Whether ``node`` (a mapping or list read from the scenario) has key or index ``part``."""
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
 
 
 def _located(
