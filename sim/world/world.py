@@ -77,6 +77,7 @@ class World:
         )
         self._routes: dict[tuple[Site | str, Site | str], Route] = {}  # by their ends' route_end
         self._hop_routes: dict[tuple[int | Node, int | Node], Route] = {}  # by the hop's systems
+        self._path_routes: dict[tuple[int | Node, ...], tuple[Route, ...]] = {}  # by the systems
         self.nodes: list[Node] = []
         for node in registers.nodes:
             spec = scenario.agency(node.agency)
@@ -129,12 +130,12 @@ class World:
         """
         now = self.env.now
         at = now if leaving is None else leaving
-        hop_routes = self._hop_routes
-        origin = path[0]
-        for destination in path[1:]:
-            route = hop_routes.get((origin, destination)) or self._route(origin, destination)
+        routes = self._path_routes.get(path)
+        if routes is None:
+            hops = zip(path[:-1], path[1:], strict=True)
+            routes = self._path_routes[path] = tuple(self._route(*hop) for hop in hops)
+        for route in routes:
             at += route.seconds(at) if route.may_wait else route.crossing()
-            origin = destination
         return at - now
 
     def _route(self, origin: int | Node, destination: int | Node) -> Route:
