@@ -25,7 +25,7 @@ from sim.linkage.fellegi_sunter import MUParameters, score
 from sim.linkage.records import READING_COLUMN, RecordTable, Vocabulary
 
 ACCEPT, REVIEW, REJECT = 0, 1, 2
-CHUNK_RECORDS = 50_000  # requests matched together (bounds the candidate pairs held)
+CHUNK_REQUESTS = 30_000  # requests matched together (bounds the candidate pairs held)
 DECISION_NAMES = ("accept", "review", "reject")
 
 
@@ -183,8 +183,8 @@ def match_versioned(
     nothing = np.zeros(0, dtype=np.int64)
     out = _decide(0, len(left), nothing, nothing, np.zeros(0), upper, lower, ambiguity_margin)
     reviewed = []  # the candidates of records sent for review, per chunk
-    for start in range(0, len(starts) - 1, CHUNK_RECORDS):
-        stop = min(start + CHUNK_RECORDS, len(starts) - 1)
+    for start in range(0, len(starts) - 1, CHUNK_REQUESTS):
+        stop = min(start + CHUNK_REQUESTS, len(starts) - 1)
         asked = order.take(starts[start:stop])  # one record of each request
         request, row = blocks.candidate_pairs(
             {k: codes.take(asked) for k, codes in left_keys.items()}
