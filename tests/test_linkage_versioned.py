@@ -37,15 +37,17 @@ def params() -> MUParameters:
     return Matcher.fit(frame(TARO, HANAKO), m_u=given_m_u()).m_u
 
 
-def match(records, register_of, times, incoming=None):
-    """Match ``records`` (or the ``incoming`` table) against the registers of the tests."""
+def match(records, register_of, times, incoming=None, versions=None):
+    """Match ``records`` (or ``incoming``: a table, or rows of ``versions``) against
+    ``versions`` (default: the registers of the tests)."""
+    versions = registers() if versions is None else versions
     return match_versioned(
-        registers(),
+        versions,
         frame(*records) if incoming is None else incoming,
         np.array(register_of, dtype=np.int64),
         np.array(times, dtype=float),
         [params()],
-        np.zeros(2, dtype=np.int64),
+        np.zeros(int(versions.register.max()) + 1, dtype=np.int64),
         blocking=BLOCKING,
         upper=14.0,
         lower=4.0,
@@ -133,18 +135,7 @@ def test_a_repeated_request_is_matched_as_if_it_came_alone():
     times = np.array([50.0, 50.0, 150.0, 50.0, 150.0, 50.0])
 
     def matched(rows):
-        return match_versioned(
-            versions,
-            sent[rows],
-            register_of[rows],
-            times[rows],
-            [params()],
-            np.zeros(3, dtype=np.int64),
-            blocking=BLOCKING,
-            upper=14.0,
-            lower=4.0,
-            ambiguity_margin=3.0,
-        )
+        return match([], register_of[rows], times[rows], incoming=sent[rows], versions=versions)
 
     together = matched(np.arange(len(sent)))
     for i in range(len(sent)):
