@@ -7,7 +7,10 @@ same person (``valid_until``). :func:`match_versioned` matches each incoming
 record against the rows of its register valid at its time, for all records in
 array operations: block (on the blocking keys within the register), compare,
 weigh with the register's m and u, and decide on the best candidate exactly as
-:meth:`Matcher.match_one` decides (same thresholds, same ambiguity rule).
+:meth:`Matcher.match_one` decides (same thresholds, same ambiguity rule). A
+request made again (the same record sent to the same register) is blocked,
+compared and weighed once; each record then keeps the candidates valid at its
+own time.
 """
 
 from __future__ import annotations
@@ -179,8 +182,8 @@ def match_versioned(
     tables = np.stack([parameters.weights() for parameters in params])
     which_params = np.asarray(params_of_register)
     blocks = SortedBlocks(right_keys, max_block_size)
-    order, starts = _repeats(sources, register_of)
-    nothing = np.zeros(0, dtype=np.int64)
+    order, starts = _by_request(sources, register_of)
+    nothing = np.zeros(0, dtype=np.int64)  # to start from: every record rejected, no candidate
     out = _decide(0, len(left), nothing, nothing, np.zeros(0), upper, lower, ambiguity_margin)
     reviewed = []  # the candidates of records sent for review, per chunk
     for start in range(0, len(starts) - 1, CHUNK_REQUESTS):
@@ -224,7 +227,7 @@ def match_versioned(
     return out
 
 
-def _repeats(sources: np.ndarray, register_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _by_request(sources: np.ndarray, register_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The incoming records grouped by request: the same record sent to the same register.
 
     A repeated request has the same candidates with the same weights; only which of
