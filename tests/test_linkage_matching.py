@@ -12,7 +12,7 @@ from sim.linkage import (
     link,
     precision_recall,
 )
-from sim.linkage.compare import compare, compare_one
+from sim.linkage.compare import DISTINCT_FROM, compare, compare_one
 from sim.linkage.records import RecordTable, Vocabulary, normalized_record
 
 TARO = {
@@ -241,7 +241,10 @@ def test_values_unseen_by_the_vocabulary_are_compared_by_their_own_spelling():
         with_reading=False,
         grow=False,
     )
-    levels = compare(incoming, np.arange(3), register, np.zeros(3, dtype=np.int64), specs)
     given = specs[1]
-    assert [given.levels[level] for level in levels[:, 1]] == ["jw>=0.92", "disagree", "jw>=0.92"]
-    assert [specs[0].levels[level] for level in levels[:, 0]] == ["exact"] * 3
+    for repeats in (1, DISTINCT_FROM):  # each pair scored, then each distinct pair once
+        rows = np.tile(np.arange(3), repeats)
+        levels = compare(incoming, rows, register, np.zeros(len(rows), dtype=np.int64), specs)
+        labels = [given.levels[level] for level in levels[:, 1]]
+        assert labels == ["jw>=0.92", "disagree", "jw>=0.92"] * repeats
+        assert [specs[0].levels[level] for level in levels[:, 0]] == ["exact"] * len(rows)

@@ -54,6 +54,9 @@ from sim.linkage.records import COLUMN, EQUALITY_COLUMNS, MISSING, TEXT_COLUMNS,
 DEFAULT_BANDS = (0.92, 0.85)
 FEW = 6  # compare_one works in plain Python up to this many candidates (array calls cost more)
 SMALL_BLOCK = 64  # compare_one scores every candidate on every text column up to this many
+# Pairs of a text column from which each distinct pair of values is scored once (fewer: each
+# pair, since finding the distinct ones costs more than a one-record block's repeats save).
+DISTINCT_FROM = 4096
 # Per field kind, the equality columns read: (column, "miss" or "eq"), as bits 0, 1, ...
 _BITS = {
     "name": (
@@ -377,7 +380,8 @@ def _similarities(
     text column i; 0 elsewhere.
 
     A text value and its code go together, so pairs with the same two codes have the
-    same similarity: each distinct pair of codes is scored once. Values the vocabulary
+    same similarity: from :data:`DISTINCT_FROM` pairs on, each distinct pair of codes
+    is scored once. Values the vocabulary
     has not seen (:data:`UNKNOWN`) share a code, so their pairs are scored one by one.
     """
     sims = np.zeros((len(TEXT_COLUMNS), len(b_rows)))
@@ -386,16 +390,19 @@ def _similarities(
     which_of: list[tuple[np.ndarray, int]] = []  # per column: each pair's distinct pair
     for i, pairs in enumerate(scored):
         column = COLUMN[TEXT_COLUMNS[i]]
-        left, right = a_codes[pairs, column], b_codes[pairs, column]
-        key = left.astype(np.int64) << 32 | right
-        unseen = (left < 0) | (right < 0)
-        key[unseen] = -1 - np.flatnonzero(unseen)  # a key of its own
-        which, distinct = pd.factorize(key)
-        representative = np.empty(len(distinct), dtype=np.int64)
-        representative[which] = pairs
+        if len(pairs) < DISTINCT_FROM:  # too few to repay finding the distinct ones
+            which, representative = np.arange(len(pairs)), pairs
+        else:
+            left, right = a_codes[pairs, column], b_codes[pairs, column]
+            key = left.astype(np.int64) << 32 | right
+            unseen = (left < 0) | (right < 0)
+            key[unseen] = -1 - np.flatnonzero(unseen)  # a key of its own
+            which, distinct = pd.factorize(key)
+            representative = np.empty(len(distinct), dtype=np.int64)
+            representative[which] = pairs
         lefts += a.text[a_rows.take(representative), i].tolist()
         rights += b.text[b_rows.take(representative), i].tolist()
-        which_of.append((which, len(distinct)))
+        which_of.append((which, len(representative)))
     if rights:
         scores = process.cpdist(lefts, rights, scorer=JaroWinkler.normalized_similarity)
         start = 0
