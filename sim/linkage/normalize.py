@@ -55,7 +55,8 @@ _HYPHEN_RUN_RE = re.compile(r"-+ ?")
 _TRAILING_HYPHEN_RE = re.compile(r"-+$", re.M)
 _NAME_PUNCT_RE = re.compile(r"[^\w\s]")
 _ADDRESS_PUNCT_RE = re.compile(r"[^\w\s-]")
-_SPACES_RE = re.compile(r"[^\S\n]+")
+# Runs of whitespace other than a single space (a lone space is already tidy).
+_SPACES_RE = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
 _DATE_RE = re.compile(r"(\d{4})[-/.年 ](\d{1,2})[-/.月 ](\d{1,2})日?|(\d{4})(\d{2})(\d{2})")
 
 _SEX_CODES = {
@@ -135,9 +136,25 @@ def _translate_table(kind: str) -> dict[int, str | None]:
     return table
 
 
+def _nfkc(text: str) -> str:
+    """NFKC of newline-joined values, normalising only the lines not already in NFKC.
+
+    A line's quick check is a fast scan, while NFKC of the whole text decomposes
+    and recomposes every character once any one of them needs it. No character
+    composes across a newline, so the result is the NFKC of the whole text.
+    """
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    lines = text.split("\n")
+    return "\n".join(
+        line if unicodedata.is_normalized("NFKC", line) else unicodedata.normalize("NFKC", line)
+        for line in lines
+    )
+
+
 def _fold(text: str, kind: str) -> str:
     """NFKC, case fold, then fold code points: ``str.translate`` for short text, numpy for long."""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _nfkc(text).casefold()
     if len(text) < 4096:
         return text.translate(_translate_table(kind))
     for char, base in _LATIN_EXTRA.items():

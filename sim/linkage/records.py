@@ -80,12 +80,22 @@ def _split_raw(value: object) -> tuple[str | None, str | None]:
 
 
 def _split(values: np.ndarray, raw: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """First word and the rest of each value (None stays None)."""
-    split = _split_raw if raw else split_first
-    pairs = [split(value) for value in values.tolist()]
-    heads, tails = np.empty(len(pairs), dtype=object), np.empty(len(pairs), dtype=object)
-    heads[:] = [pair[0] for pair in pairs]
-    tails[:] = [pair[1] for pair in pairs]
+    """First word and the rest of each value (None stays None), as :func:`_split_raw`
+    does for a raw value and :func:`split_first` for a normalised one."""
+    if raw:
+        words = [
+            () if is_missing(value) else str(value).split(maxsplit=1) for value in values.tolist()
+        ]
+        head_list = [parts[0] if parts else None for parts in words]
+        tail_list = [parts[1] if len(parts) > 1 else None for parts in words]
+    else:
+        cuts = [
+            ("", "", "") if value is None else value.partition(" ") for value in values.tolist()
+        ]
+        head_list = [cut[0] or None for cut in cuts]
+        tail_list = [cut[2] or None for cut in cuts]
+    heads, tails = np.empty(len(values), dtype=object), np.empty(len(values), dtype=object)
+    heads[:], tails[:] = head_list, tail_list
     return heads, tails
 
 
