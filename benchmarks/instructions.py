@@ -70,20 +70,10 @@ def _count(what: str) -> int:
         mmc_customers_per_second(MMC_CUSTOMERS)
         _counting(False)
         return MMC_CUSTOMERS
-    from benchmarks.bench_throughput import quickstart_inputs
-    from sim.rng import Streams
-    from sim.world import World
+    from benchmarks.bench_throughput import make_world, quickstart_inputs
 
     inputs = quickstart_inputs()
-    scenario = inputs.scenario
-    world = World(
-        scenario,
-        inputs.population,
-        inputs.registers,
-        inputs.workload,
-        Streams(scenario.seed, 0),
-        what,
-    )
+    world = make_world(inputs, what)
     _counting(True)
     world.enroll()
     world.run()

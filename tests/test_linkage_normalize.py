@@ -110,7 +110,8 @@ def test_sex():
 
 def test_series_matches_single_values():
     values = ["髙橋 太郎", "ｽｽﾞｷ ｲﾁﾛｳ", None, "line\nbreak name", "  ", "Smith John", "髙橋 太郎"]
-    series = pd.Series(values, index=range(10, 17))
+    values += ["Smith\t John", "髙橋\u3000 太郎", "a  b ", " Smith\u00a0John"]
+    series = pd.Series(values, index=range(10, 10 + len(values)))
     for kind, single in (
         ("name", normalize_name),
         ("reading", normalize_reading),
@@ -122,6 +123,14 @@ def test_series_matches_single_values():
         assert out.tolist() == expected
     with pytest.raises(ValueError, match="unknown kind"):
         normalize_series(series, "colour")
+
+
+def test_date_series_matches_single_values():
+    values = ["1985-03-12", "1985/3/12", "１９８５－０３－１２", "1985-13-02", "1985-03-123"]
+    values += ["x1985-03-12", "unknown", None, pd.Timestamp("1990-01-02").date()]
+    out = normalize_series(pd.Series(values, dtype=object), "date")
+    assert out.tolist() == [normalize_date(value) for value in values]
+    assert out[4] == "1985-03-12" and out[6] is None
 
 
 def test_series_of_1e5_addresses_is_fast():

@@ -119,3 +119,32 @@ def test_trips_cost_the_citizen_time_and_delay_the_answer(quickstart):
     delay = (result.log.answered_at - parts.workload.time)[visited]
     assert (delay >= scenario.separate.visit_delay).all()
     assert np.all(result.log.person[visited] == parts.workload.citizen[visited])
+
+
+def test_a_replication_builds_the_agencies_copies_once_for_separate_and_the_attacker(
+    quickstart, monkeypatch
+):
+    import sim.population.records as records
+    import sim.world.world as world_module
+    from sim.experiment import simulate_replication
+
+    builds = []
+    real = records.build_register_copies
+
+    def counted(*args):
+        builds.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(records, "build_register_copies", counted)
+    monkeypatch.setattr(world_module, "build_register_copies", counted)
+    scenario = small(quickstart, population__size=1500)
+    simulate_replication(scenario, ["separate", "flat"], 0)
+    assert len(builds) == 1  # separate's enrolment and the attacker's name matching
+    alone = small(scenario, privacy__quasi_identifiers=False)
+    builds.clear()
+    simulate_replication(alone, ["separate", "flat"], 0)
+    assert len(builds) == 1  # separate's own, dropped after its run
+    parts = build(scenario)
+    first, second = parts.world("separate").register_copies(), real(*builds[0])
+    for mine, theirs in zip(first.initial, second.initial, strict=True):
+        assert mine.equals(theirs)  # the same copies, whoever builds them

@@ -25,6 +25,7 @@ from sim.architectures.resolution import Resolution
 if TYPE_CHECKING:
     from sim.architectures.stores import AuditTrail, Holdings
     from sim.population.citizens import Population
+    from sim.population.records import RegisterCopies
     from sim.population.registers import Registers
     from sim.scenario import Scenario
     from sim.scenario.distributions import DurationDistribution
@@ -77,6 +78,11 @@ class WorldView(Protocol):
 
     def rng(self, *names: str) -> np.random.Generator:
         """A named random stream of this replication."""
+
+    def register_copies(self) -> RegisterCopies:
+        """Every agency system's copies of the basic four facts (name, address, sex,
+        birth date) with their recording errors, and their later updates: the
+        replication's, the same under every architecture."""
 
 
 class Architecture(ABC):

@@ -36,7 +36,7 @@ from sim.linkage.compare import field_specs
 from sim.linkage.decision import DEFAULT_AMBIGUITY_MARGIN
 from sim.linkage.fellegi_sunter import MUParameters
 from sim.linkage.versioned import ACCEPT, REJECT, REVIEW, VersionedRegisters, match_versioned
-from sim.population.records import agency_copies, build_register_copies
+from sim.population.records import agency_copies
 from sim.scenario.params import SeparateParams
 from sim.world.node import Node, duration_sampler
 
@@ -57,7 +57,7 @@ class Separate(Architecture):
         register as it stands then (moves and marriages recorded so far).
         """
         scenario, workload = world.scenario, world.workload
-        copies = build_register_copies(scenario, world.population, world.registers, world.rng)
+        copies = world.register_copies()
         updates = copies.updates
         versions = VersionedRegisters.from_history(
             copies.initial, updates.frame, updates.times, updates.nodes

@@ -57,6 +57,7 @@ _NAME_PUNCT_RE = re.compile(r"[^\w\s]")
 _ADDRESS_PUNCT_RE = re.compile(r"[^\w\s-]")
 # Runs of whitespace other than a single space (a lone space is already tidy).
 _SPACES_RE = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
+_ISO_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATE_RE = re.compile(r"(\d{4})[-/.年 ](\d{1,2})[-/.月 ](\d{1,2})日?|(\d{4})(\d{2})(\d{2})")
 
 _SEX_CODES = {
@@ -301,10 +302,12 @@ def normalize_date(value: object) -> str | None:
     return _normalize_date(str(value))
 
 
-_SCALAR: dict[str, Callable[[object], str | None]] = {
-    "sex": normalize_sex,
-    "date": normalize_date,
-}
+def _normalize_dates(values: list[object]) -> list[str | None]:
+    """:func:`normalize_date` of each value; one already spelt YYYY-MM-DD is its own form."""
+    return [
+        value if isinstance(value, str) and _ISO_DATE_RE.fullmatch(value) else normalize_date(value)
+        for value in values
+    ]
 
 
 def normalize_series(values: pd.Series, kind: Kind) -> pd.Series:
@@ -327,8 +330,10 @@ def normalize_distinct(values: np.ndarray, kind: Kind) -> np.ndarray:
     if kind in _BLOCKS:
         strings = [v if isinstance(v, str) else str(v) for v in values.tolist()]
         normalized = _normalize_strings(strings, kind)
-    elif kind in _SCALAR:
-        normalized = [_SCALAR[kind](value) for value in values.tolist()]
+    elif kind == "date":
+        normalized = _normalize_dates(values.tolist())
+    elif kind == "sex":
+        normalized = [normalize_sex(value) for value in values.tolist()]
     else:
         raise ValueError(
             f"unknown kind {kind!r}; expected one of name, reading, address, sex, date"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -150,6 +151,22 @@ def build_register_copies(
     times, nodes, persons = update_schedule(scenario, population, registers)
     frame = agency_copies(population, persons, times, rates, stream("records", "updates"))
     return RegisterCopies(initial, CopyUpdate(times, nodes, frame))
+
+
+def register_copies_once(
+    scenario: Scenario,
+    population: Population,
+    registers: Registers,
+    stream: Callable[..., np.random.Generator],
+) -> Callable[[], RegisterCopies]:
+    """A source of the replication's register copies: built on the first call, then kept.
+
+    For consumers in one replication that all need them (the privacy analysis's
+    name matching, and separate's), which then share one build.
+    """
+    return functools.cache(
+        functools.partial(build_register_copies, scenario, population, registers, stream)
+    )
 
 
 def _registration_times(

@@ -8,14 +8,13 @@ the same under every architecture, so they are built once, when first needed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
 
 import numpy as np
 import pandas as pd
 
 from sim.architectures.stores import AuditTrail, Holdings
 from sim.population.citizens import Population
-from sim.population.records import build_register_copies
+from sim.population.records import RegisterCopies, register_copies_once
 from sim.population.registers import Registers
 from sim.privacy.compromise import Exposure, QuasiIdentifierJoins, attacker_join, leaked_holders
 from sim.privacy.detection import detection_rows
@@ -36,19 +35,25 @@ class PrivacyAnalysis:
         population: Population,
         registers: Registers,
         stream: Callable[..., np.random.Generator],
+        copies: Callable[[], RegisterCopies] | None = None,
     ):
-        """``stream`` gives the replication's named random streams (``Streams.get``)."""
+        """``stream`` gives the replication's named random streams (``Streams.get``);
+        ``copies`` the source of its register copies, if they are shared (else the
+        analysis builds them once, when first needed)."""
         self.scenario = scenario
         self.population = population
         self.stream = stream
         spec = scenario.privacy
 
-        @cache
-        def copies() -> list[pd.DataFrame]:
-            return build_register_copies(scenario, population, registers, stream).initial
+        source = copies or register_copies_once(scenario, population, registers, stream)
+
+        def initial_copies() -> list[pd.DataFrame]:
+            return source().initial
 
         self.quasi = (
-            QuasiIdentifierJoins(copies, spec.match_threshold) if spec.quasi_identifiers else None
+            QuasiIdentifierJoins(initial_copies, spec.match_threshold)
+            if spec.quasi_identifiers
+            else None
         )
 
     def exposures(self, holdings: Holdings) -> dict[str, Exposure]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -12,6 +12,7 @@ from sim.architectures import Architecture, available
 from sim.architectures.resolution import Resolution
 from sim.citizens.counter import CitizenRecord, CitizenSide
 from sim.population.citizens import Population
+from sim.population.records import RegisterCopies, build_register_copies
 from sim.population.registers import Registers
 from sim.rng import Streams
 from sim.scenario import Scenario, ScenarioError
@@ -55,8 +56,12 @@ class World:
         workload: Workload,
         streams: Streams,
         architecture: str,
+        copies: Callable[[], RegisterCopies] | None = None,
     ):
+        """``copies``, if given, is the replication's source of the agencies' register
+        copies (``register_copies_once``), shared with others who need them."""
         self.env = simpy.Environment()
+        self._copies = copies
         self.scenario = scenario
         self.population = population
         self.registers = registers
@@ -89,6 +94,16 @@ class World:
     def rng(self, *names: str) -> np.random.Generator:
         """A named random stream of this replication (same names, same numbers)."""
         return self.streams.get(*names)
+
+    def register_copies(self) -> RegisterCopies:
+        """Every agency system's copies of the basic four facts, and their later updates.
+
+        The replication's, the same under every architecture: from the source the
+        world was given, else built here.
+        """
+        if self._copies is not None:
+            return self._copies()
+        return build_register_copies(self.scenario, self.population, self.registers, self.rng)
 
     @property
     def now(self) -> float:
