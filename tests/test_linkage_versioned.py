@@ -146,3 +146,28 @@ def test_a_repeated_request_is_matched_as_if_it_came_alone():
             assert mine.tolist() == its.tolist()
     assert REVIEW in together.decision.tolist()  # some candidates were kept for a clerk
     assert together.pair_record.tolist() == sorted(together.pair_record.tolist())
+
+
+def test_tables_encoded_with_the_registers_compare_as_if_encoded_alone():
+    from sim.linkage.batch import compare_pairs
+    from sim.linkage.compare import field_specs
+    from sim.linkage.records import UNKNOWN, RecordTable
+
+    alone, alone_vocabulary = registers().encoded
+    versions = registers()
+    stranger = {**HANAKO, "name": "鈴木 一郎", "name_reading": "スズキ イチロウ"}
+    others = [frame(TARO, stranger, ids=[7, 9]), frame(HANAKO, ids=[8])]
+    copies, single = versions.encode_with(others)
+    table, _ = versions.encoded
+    assert np.array_equal(table.codes, alone.codes)  # the registers' codes are unchanged
+    surname = table.codes[:, 0]
+    assert copies.codes[1, 0] not in surname  # a value only the others hold: a code of its own
+    assert copies.codes[0, 0] == surname[versions.person == 7][0]
+    assert single.codes[0, 0] == surname[versions.person == 8][0]
+    separately = RecordTable.from_frame(others[0], alone_vocabulary, with_reading=True, grow=False)
+    assert separately.codes[1, 0] == UNKNOWN
+    specs = field_specs(with_reading=True)
+    pairs = np.repeat([0, 1], len(table)), np.tile(np.arange(len(table)), 2)
+    together = compare_pairs(copies, table, *pairs, specs)
+    assert np.array_equal(together, compare_pairs(separately, alone, *pairs, specs))
+    assert len(np.unique(together, axis=0)) > 2  # the pairs differ: the comparison says something

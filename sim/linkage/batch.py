@@ -116,7 +116,7 @@ def fit_m_u(
     vocabulary: Vocabulary,
     specs: Sequence[FieldSpec],
     *,
-    queries: pd.DataFrame | None,
+    queries: pd.DataFrame | RecordTable | None,
     blocking: Sequence[str],
     reading: bool,
     max_block_size: int | None = DEFAULT_MAX_BLOCK_SIZE,
@@ -126,14 +126,17 @@ def fit_m_u(
     """m and u for matching records like ``queries`` against an encoded register.
 
     u is estimated from random pairs and m by EM on the candidate pairs between
-    ``queries`` (e.g. another agency's copies of some of the same people) and
-    the register; without ``queries`` there are no copies of the same people to
-    learn m from, so m is the default.
+    ``queries`` (e.g. another agency's copies of some of the same people, as a
+    record frame or already encoded with ``vocabulary``) and the register; without
+    ``queries`` there are no copies of the same people to learn m from, so m is
+    the default.
     """
     if queries is None:
         u = random_pairs_u(register, register, specs, seed=seed)
         return MUParameters(tuple(specs), tuple(default_m(s) for s in specs), u, source="default-m")
-    incoming = RecordTable.from_frame(queries, vocabulary, with_reading=reading, grow=False)
+    incoming = queries
+    if isinstance(queries, pd.DataFrame):
+        incoming = RecordTable.from_frame(queries, vocabulary, with_reading=reading, grow=False)
     pairs = candidate_pairs(
         key_columns(incoming, blocking, reading=reading),
         key_columns(register, blocking, reading=reading),

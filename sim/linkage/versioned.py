@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -44,6 +44,7 @@ class VersionedRegisters:
     person: np.ndarray
     valid_from: np.ndarray
     valid_until: np.ndarray
+    _encoded: tuple[RecordTable, Vocabulary] | None = field(default=None, repr=False)
 
     @classmethod
     def from_history(
@@ -82,11 +83,39 @@ class VersionedRegisters:
         """Whether the records carry a name reading."""
         return READING_COLUMN in self.frame.columns
 
-    @functools.cached_property
+    @property
     def encoded(self) -> tuple[RecordTable, Vocabulary]:
         """Every row normalised and encoded once, with the vocabulary of its codes."""
+        if self._encoded is None:
+            self.encode_with([])
+        assert self._encoded is not None
+        return self._encoded
+
+    def encode_with(self, others: Sequence[pd.DataFrame]) -> list[RecordTable]:
+        """Encode other record tables in the same pass as the registers' rows; theirs.
+
+        A value they share with the registers (most of them, for other copies of
+        the same people) is normalised once. The registers' rows come first, so
+        their codes are those :attr:`encoded` alone would give, which this sets; a
+        value that only the others hold gets a code no register row has.
+        """
+        frames = [self.frame, *others]
         vocabulary = Vocabulary()
-        return RecordTable.from_frame(self.frame, vocabulary, with_reading=self.reading), vocabulary
+        together = RecordTable.from_frame(
+            pd.concat(frames, ignore_index=True) if others else self.frame,
+            vocabulary,
+            with_reading=self.reading,
+        )
+        if not others:
+            self._encoded = (together, vocabulary)
+            return []
+        ends = np.cumsum([len(frame) for frame in frames])
+        tables = [
+            together.take(np.arange(end - len(frame), end))
+            for frame, end in zip(frames, ends.tolist(), strict=True)
+        ]
+        self._encoded = (tables[0], vocabulary)
+        return tables[1:]
 
     def initial_rows(self, register: int) -> np.ndarray:
         """The rows register ``register`` held at the start."""
