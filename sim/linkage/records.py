@@ -100,9 +100,13 @@ def _split(values: np.ndarray, raw: bool = False) -> tuple[np.ndarray, np.ndarra
 
 
 def _distinct(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's value as a code into the distinct present values (-1: missing), and those."""
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    return codes, np.asarray(uniques, dtype=object)
+    """Each row's value as a code into the distinct present values (-1: missing), and those.
+
+    The values are factorised as an object array: a string column's own factorize
+    would check each distinct value again to build its uniques as strings.
+    """
+    codes, uniques = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=True)
+    return codes, uniques
 
 
 def digit_signature(digits: np.ndarray) -> np.ndarray:
@@ -283,17 +287,22 @@ class RecordTable:
         text = np.full((rows, len(TEXT_COLUMNS)), "", dtype=object)
         days = np.full(rows, INVALID_DAYS, dtype=np.int64)
         digits = np.zeros((rows, 8), dtype=np.int8)
+        # Cells are written by their position in the row-major arrays (a 1-D scatter,
+        # faster than a row mask with a column index).
+        code_cells, text_cells = codes.reshape(-1), text.reshape(-1)
         for row_codes, derived in normalized_values(frame, with_reading=with_reading):
-            present = row_codes >= 0
-            row_values = row_codes[present]
+            present = np.flatnonzero(row_codes >= 0)
+            row_values = row_codes.take(present)
             for name, values in derived.items():
                 if name in COLUMN:
                     encoded = vocabulary.encode_values(name, values, grow=grow)
-                    codes[present, COLUMN[name]] = encoded[row_values]
+                    cells = present * len(EQUALITY_COLUMNS) + COLUMN[name]
+                    code_cells[cells] = encoded.take(row_values)
                 if name in TEXT_COLUMNS:
                     shown = np.empty(len(values), dtype=object)
                     shown[:] = [value or "" for value in values.tolist()]
-                    text[present, TEXT_COLUMNS.index(name)] = shown[row_values]
+                    cells = present * len(TEXT_COLUMNS) + TEXT_COLUMNS.index(name)
+                    text_cells[cells] = shown.take(row_values)
                 if name == "birth_date":
                     value_days, value_digits = _date_columns(values)
                     days[present] = value_days[row_values]
