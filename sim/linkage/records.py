@@ -221,7 +221,10 @@ class Vocabulary:
         """
         local, uniques = pd.factorize(values, use_na_sentinel=True)
         table = self._codes[column]
-        if grow:
+        if grow and not table:  # the first values of a column: codes in order of appearance
+            table.update(zip(uniques.tolist(), range(len(uniques)), strict=True))
+            lookup = np.arange(len(uniques), dtype=np.int32)
+        elif grow:
             lookup = [table.setdefault(value, len(table)) for value in uniques.tolist()]
         else:
             lookup = [table.get(value, UNKNOWN) for value in uniques.tolist()]
