@@ -197,11 +197,14 @@ def match_versioned(
         reading = reading and READING_COLUMN in incoming.columns
         left = RecordTable.from_frame(incoming, vocabulary, with_reading=reading, grow=False)
         sources = np.arange(len(left))
-    else:
+    else:  # incoming record i is row sources[i] of the registers
         sources = np.asarray(incoming)
-        left = right.take(sources)
+        left = right
     register_of = np.asarray(register_of)
-    left_keys = key_columns(left, blocking, reading=reading)
+    left_keys = {
+        key: codes.take(sources)
+        for key, codes in key_columns(left, blocking, reading=reading).items()
+    }
     right_keys = key_columns(right, blocking, reading=reading)
     for key in blocking:
         left_keys[key], right_keys[key] = _within_register(
@@ -213,7 +216,7 @@ def match_versioned(
     blocks = SortedBlocks(right_keys, max_block_size)
     order, starts = _by_request(sources, register_of)
     nothing = np.zeros(0, dtype=np.int64)  # to start from: every record rejected, no candidate
-    out = _decide(0, len(left), nothing, nothing, np.zeros(0), upper, lower, ambiguity_margin)
+    out = _decide(0, len(sources), nothing, nothing, np.zeros(0), upper, lower, ambiguity_margin)
     reviewed = []  # the candidates of records sent for review, per chunk
     for start in range(0, len(starts) - 1, CHUNK_REQUESTS):
         stop = min(start + CHUNK_REQUESTS, len(starts) - 1)
@@ -221,7 +224,9 @@ def match_versioned(
         request, row = blocks.candidate_pairs(
             {k: codes.take(asked) for k, codes in left_keys.items()}
         )
-        levels = compare_pairs(left, right, asked.take(request), row, params[0].fields)
+        levels = compare_pairs(
+            left, right, sources.take(asked.take(request)), row, params[0].fields
+        )
         which = which_params.take(registers.register.take(row))
         weight = np.empty(len(row))
         for part in range(0, len(row), CHUNK_PAIRS):  # bounds the look-up's temporaries
