@@ -325,6 +325,16 @@ class RecordTable:
     def __len__(self) -> int:
         return self._size
 
+    def rows(self, start: int, stop: int) -> RecordTable:
+        """Rows ``start`` to ``stop`` (excluded), sharing this table's arrays (no copy)."""
+        return RecordTable(
+            self.codes[start:stop],
+            self.text[start:stop],
+            self.days[start:stop],
+            self.digits[start:stop],
+            self.signature[start:stop],
+        )
+
     def take(self, rows: np.ndarray) -> RecordTable:
         """A table of the given rows (the same codes, so comparable with this one)."""
         return RecordTable(

@@ -109,10 +109,9 @@ class VersionedRegisters:
         if not others:
             self._encoded = (together, vocabulary)
             return []
-        ends = np.cumsum([len(frame) for frame in frames])
+        ends = np.cumsum([len(frame) for frame in frames]).tolist()
         tables = [
-            together.take(np.arange(end - len(frame), end))
-            for frame, end in zip(frames, ends.tolist(), strict=True)
+            together.rows(end - len(frame), end) for frame, end in zip(frames, ends, strict=True)
         ]
         self._encoded = (tables[0], vocabulary)
         return tables[1:]
