@@ -16,7 +16,6 @@ from sim.intervals import SUMMARY_COLUMNS, paired_differences, summarize
 from sim.machine import keep_freed_memory, one_blas_thread
 from sim.metrics import compute_metrics, describe, scale_counts
 from sim.population.citizens import generate_population
-from sim.population.records import register_copies_once
 from sim.population.registers import build_registers
 from sim.privacy.analysis import PrivacyAnalysis
 from sim.report.folder import write_run_folder
@@ -110,16 +109,13 @@ def _run_architectures(
     population = generate_population(scenario.population, streams, scenario.duration)
     registers = build_registers(scenario, population, streams)
     workload = generate_workload(scenario, population, registers, streams)
-    copies = None
-    if scenario.privacy.analysis and scenario.privacy.quasi_identifiers:
-        # The attacker's name matching joins the agencies' copies too: one build for both.
-        # Otherwise separate builds its own and drops it after its run (a national
-        # month's copies take gigabytes).
-        copies = register_copies_once(scenario, population, registers, streams.get)
-    privacy = PrivacyAnalysis(scenario, population, registers, streams.get, copies)
+    privacy = PrivacyAnalysis(scenario, population, registers, streams.get)
     rows = []
     for name in architectures:
-        world = World(scenario, population, registers, workload, streams, name, copies)
+        # Separate matches on the copies the attacker's name matching joins: one build
+        # for both. Without the attacker's, separate builds its own and drops it after
+        # its run (a national month's copies take gigabytes).
+        world = World(scenario, population, registers, workload, streams, name, privacy.copies)
         outcome = world.run()
         architecture = world.architecture
         metrics = compute_metrics(outcome, workload)

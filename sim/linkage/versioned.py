@@ -88,7 +88,6 @@ class VersionedRegisters:
         """Every row normalised and encoded once, with the vocabulary of its codes."""
         if self._encoded is None:
             self.encode_with([])
-        assert self._encoded is not None
         return self._encoded
 
     def encode_with(self, others: Sequence[pd.DataFrame]) -> list[RecordTable]:
@@ -106,9 +105,6 @@ class VersionedRegisters:
             vocabulary,
             with_reading=self.reading,
         )
-        if not others:
-            self._encoded = (together, vocabulary)
-            return []
         ends = np.cumsum([len(frame) for frame in frames]).tolist()
         tables = [
             together.rows(end - len(frame), end) for frame, end in zip(frames, ends, strict=True)

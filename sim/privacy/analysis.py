@@ -35,17 +35,18 @@ class PrivacyAnalysis:
         population: Population,
         registers: Registers,
         stream: Callable[..., np.random.Generator],
-        copies: Callable[[], RegisterCopies] | None = None,
     ):
-        """``stream`` gives the replication's named random streams (``Streams.get``);
-        ``copies`` the source of its register copies, if they are shared (else the
-        analysis builds them once, when first needed)."""
+        """``stream`` gives the replication's named random streams (``Streams.get``)."""
         self.scenario = scenario
         self.population = population
         self.stream = stream
         spec = scenario.privacy
-
-        source = copies or register_copies_once(scenario, population, registers, stream)
+        source = register_copies_once(scenario, population, registers, stream)
+        self.copies: Callable[[], RegisterCopies] | None = None
+        """The replication's register copies, built once when first needed, if the
+        attacker's name matching joins them (for others to share: ``World``)."""
+        if spec.analysis and spec.quasi_identifiers:
+            self.copies = source
 
         def initial_copies() -> list[pd.DataFrame]:
             return source().initial
