@@ -7,8 +7,10 @@ import hashlib
 import numpy as np
 import pytest
 
+from sim.architectures.enrolment import WrongLinks
 from sim.architectures.resolution import ANSWERED, REFUSED
-from sim.architectures.symbol import Symbols
+from sim.architectures.siphash import siphash24
+from sim.architectures.symbol_tables import Symbols
 from sim.metrics import compute_metrics
 from sim.scenario import ScenarioError, load_scenario_text
 from sim.scenario.params import SymbolParams
@@ -40,12 +42,35 @@ def test_a_symbol_differs_by_agency_and_means_nothing_elsewhere():
     assert other_hub.symbol(0, 0) != at_tax
 
 
-def test_a_symbol_is_the_resident_code_hashed_with_the_systems_key():
+def test_a_symbol_is_the_resident_code_hashed_with_the_systems_keys():
     secret = b"hub secret"
     symbols = Symbols(np.array([12345678901, 10987654321]), secret, ["tax", "pension"])
     key = hashlib.blake2b(b"pension", key=secret, digest_size=32).digest()
-    expected = hashlib.blake2b(b"10987654321", key=key, digest_size=12).digest()
+    k = [int.from_bytes(key[i : i + 8], "little") for i in range(0, 32, 8)]
+    code = np.array([10987654321], dtype=np.uint64)
+    words = [int(siphash24(k[0], k[1], code)[0]), int(siphash24(k[2], k[3], code)[0])]
+    expected = b"".join(word.to_bytes(8, "little") for word in words)
     assert symbols.symbol(1, 1) == expected
+
+
+def test_symbols_issued_in_bulk_equal_those_issued_one_by_one():
+    codes = np.arange(10_000_000_000, 10_000_000_050)
+    one_by_one = Symbols(codes, b"secret", ["a", "b", "c"])
+    bulk = Symbols(codes, b"secret", ["a", "b", "c"])
+    persons, systems = np.array([3, 3, 7, 49, 3, 0]), np.array([0, 2, 2, 1, 0, 1])
+    bulk.issue(persons, systems)
+    assert sum(len(table.of) for table in bulk.systems) == 5  # the pair (3, 0) twice
+    for person, system in zip(persons.tolist(), systems.tolist(), strict=True):
+        symbol = bulk.systems[system].of[person]
+        assert symbol == one_by_one.symbol(person, system)
+        assert bulk.resident(symbol, system) == person
+
+
+def test_wrong_links_map_many_persons_as_they_map_one():
+    links = WrongLinks({4: 9, 7: 2, 1: 4})
+    persons = np.array([0, 1, 4, 7, 9, 12, 7])
+    assert links.linked_many(persons).tolist() == [links.linked(p) for p in persons.tolist()]
+    assert WrongLinks({}).linked_many(persons).tolist() == persons.tolist()
 
 
 def test_answers_go_through_both_intermediate_servers_and_the_hub():

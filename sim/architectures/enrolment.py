@@ -28,6 +28,17 @@ class WrongLinks:
         """The person whose identifier ``person``'s entry carries (themself, unless wrong)."""
         return self.wrong.get(person, person)
 
+    def linked_many(self, persons: np.ndarray) -> np.ndarray:
+        """``linked`` of each of ``persons``, as an array."""
+        if not self.wrong:
+            return persons.copy()
+        wrong = np.fromiter(self.wrong, dtype=np.int64, count=len(self.wrong))
+        other = np.fromiter(self.wrong.values(), dtype=np.int64, count=len(self.wrong))
+        order = np.argsort(wrong)
+        wrong, other = wrong[order], other[order]
+        at = np.searchsorted(wrong, persons).clip(max=len(wrong) - 1)
+        return np.where(wrong[at] == persons, other[at], persons)
+
     def add(self, person: int, other: int) -> None:
         """Link ``person``'s entry to ``other``'s identifier (for experiments)."""
         self.wrong[person] = other

@@ -3,9 +3,9 @@
 Each agency system keeps the visible My Number in its files (or not: the
 scenario's ``stores_number``) and, for each citizen it holds, a symbol that only
 it uses. The hub issues symbols from the resident code with a key per system,
-so one system's symbols tell nothing about another's, and keeps the mapping.
-(The hub's method is not published: a keyed BLAKE2b hash of the resident code
-stands in for it, with the same one-way, per-system property.)
+so one system's symbols tell nothing about another's, and keeps the mapping
+(``sim.architectures.symbol_tables``: the hub's method is not published; a
+keyed SipHash of the resident code stands in for it).
 
 A query goes requester -> its intermediate server -> hub -> the provider's
 intermediate server, which answers from its copy of the data it may provide,
@@ -38,7 +38,6 @@ stop it providing.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -63,6 +62,7 @@ from sim.architectures.stores import (
     carried,
     holdings_base,
 )
+from sim.architectures.symbol_tables import Symbols
 from sim.population.numbers import issue_numbers
 from sim.scenario import Scenario
 from sim.scenario.params import SymbolParams
@@ -73,7 +73,6 @@ if TYPE_CHECKING:
 HUB = "hub"
 RESIDENT_REGISTRY = "resident-registry"
 PLATFORM = "intermediate-platform"
-SYMBOL_BYTES = 12
 MY_NUMBER = "my-number"
 RESIDENT_CODE = "resident-code"
 
@@ -94,52 +93,6 @@ class AccessRecord(NamedTuple):
     citizen: int  # about whom, as the hub resolved the requester's symbol
     allowed: bool  # whether the exchange table allowed it
     query: int = -1  # the workload row (for the analysis; not shown on the portal)
-
-
-class Symbols:
-    """The hub's symbols: issued per (person, system) from the resident code, with the mapping."""
-
-    def __init__(self, resident_codes: np.ndarray, hub_secret: bytes, systems: list[str]):
-        codes = resident_codes.tolist()
-        self.systems = [
-            SystemSymbols(codes, _keyed_hash(name.encode("utf-8"), hub_secret, 32))
-            for name in systems
-        ]
-
-    def symbol(self, person: int, system: int) -> bytes:
-        """The symbol of ``person`` at system ``system`` (issued now if it was not yet)."""
-        return self.systems[system].symbol(person)
-
-    def resident(self, symbol: bytes, system: int) -> int:
-        """The person a symbol of ``system`` was issued for (-1: none)."""
-        return self.systems[system].residents.get(symbol, NOT_ANSWERED)
-
-
-class SystemSymbols:
-    """The symbols the hub has issued for one agency system, by person and by symbol."""
-
-    def __init__(self, resident_codes: list[int], key: bytes):
-        self._codes = resident_codes
-        # BLAKE2b with the system's key, the key's block already hashed: a copy of it,
-        # fed the message, gives the keyed hash at the cost of the message alone.
-        self._keyed = hashlib.blake2b(key=key, digest_size=SYMBOL_BYTES)
-        self.of: dict[int, bytes] = {}  # person -> symbol, as issued so far
-        self.residents: dict[bytes, int] = {}  # symbol -> person
-
-    def symbol(self, person: int) -> bytes:
-        """The person's symbol here (issued now if it was not yet): a keyed hash of the
-        resident code."""
-        symbol = self.of.get(person)
-        if symbol is None:
-            keyed = self._keyed.copy()
-            keyed.update(b"%011d" % self._codes[person])
-            symbol = self.of[person] = keyed.digest()
-            self.residents[symbol] = person
-        return symbol
-
-
-def _keyed_hash(message: bytes, key: bytes, size: int) -> bytes:
-    return hashlib.blake2b(message, key=key, digest_size=size).digest()
 
 
 class Symbol(Architecture):
@@ -182,13 +135,37 @@ class Symbol(Architecture):
         self._agency_of = [node.agency for node in nodes]
         self._municipality_of = [node.municipality for node in nodes]
         everyone = np.arange(population.size)
-        self._home = population.municipality_at(everyone, np.zeros(population.size)).tolist()
+        home = population.municipality_at(everyone, np.zeros(population.size))
+        self._home = home.tolist()
         self._born_in_run = set(np.flatnonzero(population.born_at > 0).tolist())
         self._issuing: dict[tuple[int, int], simpy.Event] = {}
+        self._issue_before_run(world, home)
         self.hub = world.add_node(HUB, params.hub.servers, params.hub.service_time)
         registry = params.resident_registry
         self.registry = world.add_node(RESIDENT_REGISTRY, registry.servers, registry.service_time)
         self.intermediate = self._add_intermediate_servers(world)
+
+    def _issue_before_run(self, world: WorldView, home: np.ndarray) -> None:
+        """Issue, in one pass, the symbols the workload's queries name that exist before
+        the run: the requester's of the person it recorded, and the provider's of the
+        same person. (Those made during the run, a birth or a move into the system's
+        municipality, are issued when a query needs them, through the resident registry.)
+        """
+        workload = world.workload
+        agencies = list(self.links)
+        agency_of_node = np.array([agencies.index(name) for name in self._agency_of])
+        asking = agency_of_node[workload.requester]
+        recorded = workload.citizen.astype(np.int64)
+        for index, name in enumerate(agencies):
+            mine = asking == index
+            recorded[mine] = self.links[name].linked_many(recorded[mine])
+        persons = np.concatenate([recorded, recorded])
+        systems = np.concatenate([workload.requester, workload.provider]).astype(np.int64)
+        municipality = np.array(self._municipality_of, dtype=np.int64)[systems]
+        made_in_run = (world.population.born_at[persons] > 0) | (
+            (municipality >= 0) & (home[persons] != municipality)
+        )
+        self.symbols.issue(persons[~made_in_run], systems[~made_in_run])
 
     def _add_intermediate_servers(self, world: WorldView) -> list[Node]:
         spec = self.params.intermediate

@@ -84,8 +84,7 @@ class Node:
         self.measure_until = measure_until
         self.busy_seconds = 0.0
         self.queue_max = 0
-        self.waits: list[float] = []
-        self.served = 0
+        self.waits: list[float] = []  # of each request booked in the measured window
         self._booked_area = 0.0  # server-seconds of every service booked, in full
         self._ends: list[float] = []  # end of each service booked, until it is past
         # Start of each service booked before it began: this node's own (its busy servers);
@@ -148,20 +147,25 @@ class Node:
         else:
             in_window = min(end, self.measure_until) - max(start, self.measure_from)
         site = self.site
+        if site is not None:  # staff (clerks) are on no site
+            if in_window > 0:
+                site.busy_seconds += in_window
+            if site.pending_restores:
+                site.note_activity(start)  # a service may end a restore
         if in_window > 0:
             self.busy_seconds += in_window
-            if site is not None:
-                site.busy_seconds += in_window
-        if site is not None and site.pending_restores:
-            site.note_activity(start)  # a service may end a restore
         if now >= self.measure_from:
             self.waits.append(start - now)
-            self.served += 1
             if waiting > self.queue_max:
                 self.queue_max = waiting
         if waiting:
             self._late_starts.append(start)
         return end
+
+    @property
+    def served(self) -> int:
+        """Requests booked in the measured window."""
+        return len(self.waits)
 
     def visit(self, duration: float | None = None) -> simpy.Event:
         """``book`` a service now: an event that fires when it ends, its value the time

@@ -121,11 +121,14 @@ class World:
             NodeUnavailable: a network on the way is down for longer than a query waits.
         """
         env = self.env
-        now = env.now
-        at = now if leaving is None else leaving
         route = self._hop_routes.get((origin, destination)) or self._route(origin, destination)
-        seconds = route.seconds(at) if route.may_wait else route.crossing()
-        return env.timeout(at - now + seconds)
+        if route.may_wait:
+            now = env.now
+            at = now if leaving is None else leaving
+            return env.timeout(at - now + route.seconds(at))
+        if leaving is None:
+            return env.timeout(route.crossing())
+        return env.timeout(leaving - env.now + route.crossing())
 
     def travel(self, *path: int | Node, leaving: float | None = None) -> simpy.Timeout:
         """Hops through ``path`` with no service between them, as one event."""
