@@ -53,15 +53,17 @@ def test_a_symbol_is_the_resident_code_hashed_with_the_systems_keys():
     assert symbols.symbol(1, 1) == expected
 
 
-def test_symbols_issued_in_bulk_equal_those_issued_one_by_one():
+def test_symbols_worked_out_in_bulk_equal_those_issued_one_by_one():
     codes = np.arange(10_000_000_000, 10_000_000_050)
     one_by_one = Symbols(codes, b"secret", ["a", "b", "c"])
     bulk = Symbols(codes, b"secret", ["a", "b", "c"])
-    persons, systems = np.array([3, 3, 7, 49, 3, 0]), np.array([0, 2, 2, 1, 0, 1])
-    bulk.issue(persons, systems)
-    assert sum(len(table.of) for table in bulk.systems) == 5  # the pair (3, 0) twice
+    persons, systems = np.array([3, 3, 7, 49, 3, 0, 8]), np.array([0, 2, 2, 1, 0, 1, 1])
+    issued = np.array([True, True, True, True, True, True, False])
+    bulk.prepare(persons, systems, issued)
+    assert sum(len(table.of) for table in bulk.systems) == 5  # the pair (3, 0) twice; (8, 1) later
+    assert 8 not in bulk.systems[1].of  # ready, not issued: the hub issues it when asked
     for person, system in zip(persons.tolist(), systems.tolist(), strict=True):
-        symbol = bulk.systems[system].of[person]
+        symbol = bulk.symbol(person, system)
         assert symbol == one_by_one.symbol(person, system)
         assert bulk.resident(symbol, system) == person
 

@@ -139,18 +139,18 @@ class Symbol(Architecture):
         self._home = home.tolist()
         self._born_in_run = set(np.flatnonzero(population.born_at > 0).tolist())
         self._issuing: dict[tuple[int, int], simpy.Event] = {}
-        self._issue_before_run(world, home)
+        self._prepare_symbols(world, home)
         self.hub = world.add_node(HUB, params.hub.servers, params.hub.service_time)
         registry = params.resident_registry
         self.registry = world.add_node(RESIDENT_REGISTRY, registry.servers, registry.service_time)
         self.intermediate = self._add_intermediate_servers(world)
 
-    def _issue_before_run(self, world: WorldView, home: np.ndarray) -> None:
-        """Issue, in one pass, the symbols the workload's queries name that exist before
-        the run: the requester's of the person it recorded, and the provider's of the
-        same person. (Those made during the run, a birth or a move into the system's
-        municipality, are issued when a query needs them, through the resident registry.)
-        """
+    def _prepare_symbols(self, world: WorldView, home: np.ndarray) -> None:
+        """Work out, in one pass, the symbols the workload's queries name: the requester's
+        of the person it recorded, and the provider's of the same person. Those of the
+        register as it stands at the start are issued now; those made during the run (a
+        birth, a move into the system's municipality) wait until a query has the hub
+        issue them, through the resident registry (``_issue``)."""
         workload = world.workload
         agencies = list(self.links)
         agency_of_node = np.array([agencies.index(name) for name in self._agency_of])
@@ -165,7 +165,7 @@ class Symbol(Architecture):
         made_in_run = (world.population.born_at[persons] > 0) | (
             (municipality >= 0) & (home[persons] != municipality)
         )
-        self.symbols.issue(persons[~made_in_run], systems[~made_in_run])
+        self.symbols.prepare(persons, systems, issued=~made_in_run)
 
     def _add_intermediate_servers(self, world: WorldView) -> list[Node]:
         spec = self.params.intermediate

@@ -8,9 +8,10 @@ per-system property: a symbol is the resident code hashed under two 128-bit
 keys of the system (16 bytes), the keys derived from the hub's secret and the
 system's name by keyed BLAKE2b.
 
-Symbols are issued in bulk (``Symbols.issue``: all the pairs a workload names,
-in one pass of array operations) or one at a time when first needed
-(``SystemSymbols.symbol``); either way a pair gets the same symbol.
+Symbols are worked out in bulk (``Symbols.prepare``: all the pairs a workload
+names, in one pass of array operations), and issued then or when the hub issues
+them during the run; a pair not worked out ahead gets its symbol when first
+needed (``SystemSymbols.symbol``). Either way a pair gets the same symbol.
 """
 
 from __future__ import annotations
@@ -42,17 +43,25 @@ class Symbols:
         """The person a symbol of ``system`` was issued for (-1: none)."""
         return self.systems[system].residents.get(symbol, NOT_ANSWERED)
 
-    def issue(self, persons: np.ndarray, systems: np.ndarray) -> None:
-        """Issue the symbols of the pairs (``persons[i]``, ``systems[i]``), in one pass."""
-        pairs = np.sort(np.asarray(systems, dtype=np.int64) * len(self._codes) + persons)
-        pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]  # each pair once (np.unique hashes)
-        system, person = np.divmod(pairs, len(self._codes))
+    def prepare(self, persons: np.ndarray, systems: np.ndarray, issued: np.ndarray) -> None:
+        """Work out the symbols of the pairs (``persons[i]``, ``systems[i]``) in one pass.
+
+        Those with ``issued[i]`` are issued now; the others are kept ready until the
+        hub issues them (:meth:`SystemSymbols.symbol`). A pair's flag is the same
+        wherever it comes.
+        """
+        pairs = np.asarray(systems, dtype=np.int64) * len(self._codes) + persons
+        keys = np.sort(pairs * 2 + ~np.asarray(issued, dtype=bool))  # the flag in the last bit
+        keys = keys[np.r_[True, keys[1:] != keys[:-1]]]  # each pair once (np.unique hashes)
+        system, person = np.divmod(keys // 2, len(self._codes))
         symbols = keyed_symbols(self._codes[person], self._keys[system])
-        bounds = np.searchsorted(system, np.arange(len(self.systems) + 1)).tolist()
-        for index, table in enumerate(self.systems):
-            start, stop = bounds[index], bounds[index + 1]
-            if start < stop:
-                table.add(person[start:stop].tolist(), symbols[start:stop])
+        for now in (True, False):
+            chosen = np.flatnonzero((keys % 2 == 0) == now)
+            bounds = np.searchsorted(system[chosen], np.arange(len(self.systems) + 1)).tolist()
+            for index, table in enumerate(self.systems):
+                part = chosen[bounds[index] : bounds[index + 1]]
+                if len(part):
+                    table.add(person[part].tolist(), symbols[part].tolist(), issued=now)
 
 
 class SystemSymbols:
@@ -63,19 +72,25 @@ class SystemSymbols:
         self._key = key
         self.of: dict[int, bytes] = {}  # person -> symbol, as issued so far
         self.residents: dict[bytes, int] = {}  # symbol -> person
+        self._ready: dict[int, bytes] = {}  # person -> symbol worked out, not issued yet
 
     def symbol(self, person: int) -> bytes:
         """The person's symbol here (issued now if it was not yet)."""
         symbol = self.of.get(person)
         if symbol is None:
-            symbol = keyed_symbols(self._codes[[person]], self._key)[0]
+            symbol = self._ready.pop(person, None)
+            if symbol is None:
+                symbol = keyed_symbols(self._codes[[person]], self._key).tolist()[0]
             self.add([person], [symbol])
         return symbol
 
-    def add(self, persons: list[int], symbols: list[bytes]) -> None:
-        """Record issued symbols, by person and by symbol."""
-        self.of.update(zip(persons, symbols, strict=True))
-        self.residents.update(zip(symbols, persons, strict=True))
+    def add(self, persons: list[int], symbols: list[bytes], *, issued: bool = True) -> None:
+        """Record persons' symbols: issued (by person and by symbol), or ready to be."""
+        if issued:
+            self.of.update(zip(persons, symbols, strict=True))
+            self.residents.update(zip(symbols, persons, strict=True))
+        else:
+            self._ready.update(zip(persons, symbols, strict=True))
 
 
 def system_key(system: str, hub_secret: bytes) -> np.ndarray:
@@ -84,10 +99,11 @@ def system_key(system: str, hub_secret: bytes) -> np.ndarray:
     return np.frombuffer(digest, dtype="<u8").copy()
 
 
-def keyed_symbols(codes: np.ndarray, keys: np.ndarray) -> list[bytes]:
+def keyed_symbols(codes: np.ndarray, keys: np.ndarray) -> np.ndarray:
     """The symbols of resident ``codes`` under ``keys`` (a row of ``KEY_WORDS`` per code, or
-    one row for all): the two SipHash-2-4 outputs, little-endian, as 16 bytes each."""
+    one row for all): the two SipHash-2-4 outputs, little-endian, 16 bytes each (an array
+    whose ``tolist`` gives them as ``bytes``)."""
     words = np.empty((len(codes), 2), dtype="<u8")
     words[:, 0] = siphash24(keys[..., 0], keys[..., 1], codes)
     words[:, 1] = siphash24(keys[..., 2], keys[..., 3], codes)
-    return words.view(f"V{SYMBOL_BYTES}").ravel().tolist()
+    return words.view(f"V{SYMBOL_BYTES}").ravel()
