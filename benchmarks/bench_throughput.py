@@ -37,7 +37,7 @@ from sim.workload import Workload, generate_workload
 from sim.world import World
 
 QUICKSTART = Path(__file__).resolve().parent.parent / "scenarios" / "quickstart.yaml"
-ROUNDS = 5
+ROUNDS = 10
 
 
 @dataclass

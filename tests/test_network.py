@@ -115,3 +115,15 @@ def test_a_network_outage_delays_the_hops_over_it_or_fails_them():
     _, result, _ = _run(_far(["tax"], outages=outage, max_wait_for_outage="10 min"), "flat")
     failed = result.log.outcome == UNAVAILABLE
     assert failed.sum() > 5 and (failed <= delayed).all()
+
+
+@pytest.mark.parametrize("architecture", ["flat", "symbol"])
+def test_routes_not_kept_by_their_systems_are_the_same_routes(monkeypatch, architecture):
+    """A country's millions of pairs of systems are not all kept (``SYSTEMS_KEPT``);
+    those found again by their route ends cross the same networks."""
+    scenario = _far(["tax", "intermediate-tax"])
+    _, kept, kept_latency = _run(scenario, architecture)
+    monkeypatch.setattr("sim.world.world.SYSTEMS_KEPT", 0)
+    _, found, found_latency = _run(scenario, architecture)
+    assert (found_latency == kept_latency).all()
+    assert (found.log.person == kept.log.person).all()

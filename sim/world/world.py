@@ -27,6 +27,8 @@ from sim.world.site import Placement, Site
 from sim.world.task import Task
 from sim.world.timeseries import LoadSampler, LoadSeries
 
+SYSTEMS_KEPT = 1 << 16  # hops' and paths' routes kept by their systems (see _keep)
+
 
 @dataclass
 class WorldResult:
@@ -80,9 +82,12 @@ class World:
             scenario.max_wait_for_outage,
             self._note_outage_wait,
         )
+        self._route_end: dict[int | Node, Site | str | None] = {}  # of each system, by both names
         self._routes: dict[tuple[Site | str, Site | str], Route] = {}  # by their ends' route_end
-        self._hop_routes: dict[tuple[int | Node, int | Node], Route] = {}  # by the hop's systems
-        self._path_routes: dict[tuple[int | Node, ...], tuple[Route, ...]] = {}  # by the systems
+        self._routes_along: dict[tuple, tuple[Route, ...]] = {}  # a path's, by its route ends
+        # The same, kept by the systems a hop or path joins, for the first SYSTEMS_KEPT of each.
+        self._hop_routes: dict[tuple[int | Node, int | Node], Route] = {}
+        self._path_routes: dict[tuple[int | Node, ...], tuple[Route, ...]] = {}
         self.nodes: list[Node] = []
         for node in registers.nodes:
             spec = scenario.agency(node.agency)
@@ -121,7 +126,10 @@ class World:
             NodeUnavailable: a network on the way is down for longer than a query waits.
         """
         env = self.env
-        route = self._hop_routes.get((origin, destination)) or self._route(origin, destination)
+        route = self._hop_routes.get((origin, destination))
+        if route is None:
+            (route,) = self._routes_of((origin, destination))
+            _keep(self._hop_routes, (origin, destination), route)
         if route.may_wait:
             now = env.now
             at = now if leaving is None else leaving
@@ -150,17 +158,25 @@ class World:
         at = now if leaving is None else leaving
         routes = self._path_routes.get(path)
         if routes is None:
-            hops = zip(path[:-1], path[1:], strict=True)
-            routes = self._path_routes[path] = tuple(self._route(*hop) for hop in hops)
+            routes = self._routes_of(path)
+            _keep(self._path_routes, path, routes)
         for route in routes:
             at += route.seconds(at) if route.may_wait else route.crossing()
         return at - now
 
-    def _route(self, origin: int | Node, destination: int | Node) -> Route:
-        """The route of hops between two systems, found once per pair of systems.
+    def _routes_of(self, path: tuple[int | Node, ...]) -> tuple[Route, ...]:
+        """The routes of the hops along ``path``: those of its systems' route ends
+        (``Site.route_end``), made the first time a path joins those ends."""
+        ends = tuple(map(self._route_end.__getitem__, path))
+        routes = self._routes_along.get(ends)
+        if routes is None:
+            hops = zip(path[:-1], path[1:], strict=True)
+            routes = self._routes_along[ends] = tuple(self._route(*hop) for hop in hops)
+        return routes
 
-        The route is shared by all hops between the same route ends.
-        """
+    def _route(self, origin: int | Node, destination: int | Node) -> Route:
+        """The route of hops between two systems, shared by all hops between the same
+        route ends."""
         nodes = self.nodes
         source = origin if isinstance(origin, Node) else nodes[origin]
         target = destination if isinstance(destination, Node) else nodes[destination]
@@ -168,7 +184,6 @@ class World:
         route = self._routes.get(key)
         if route is None:
             route = self._routes[key] = self._router.route_between(source.site, target.site)
-        self._hop_routes[(origin, destination)] = route
         return route
 
     def add_node(
@@ -201,6 +216,7 @@ class World:
         windows = self._down.for_system(name, group, site.name if site else None)
         if windows:
             node.set_outages(windows, self.scenario.max_wait_for_outage, self._note_outage_wait)
+        self._route_end[len(self.nodes)] = self._route_end[node] = node.route_end
         self.nodes.append(node)
         return node
 
@@ -265,6 +281,18 @@ class World:
     def finish(self, query: int, resolution: Resolution) -> None:
         """Log how ``query`` ended: now, plus its answer's way back."""
         self.log.record(query, self.env.now + resolution.reply_seconds, resolution)
+
+
+def _keep(cache: dict, key: tuple, value: object) -> None:
+    """Keep a route found for a hop's or path's systems, up to ``SYSTEMS_KEPT`` of them.
+
+    A town's world has a few dozen pairs of systems, each looked up once. A
+    country's thousands of offices make millions of pairs, most of them met once,
+    that share a handful of routes: those are found again by their route ends
+    (``World._route``) rather than kept by the pair.
+    """
+    if len(cache) < SYSTEMS_KEPT:
+        cache[key] = value
 
 
 def _make_architecture(scenario: Scenario, name: str) -> Architecture:
