@@ -68,6 +68,13 @@ def test_symbols_worked_out_in_bulk_equal_those_issued_one_by_one():
         assert bulk.resident(symbol, system) == person
 
 
+def test_a_workload_without_queries_prepares_no_symbols():
+    symbols = Symbols(np.arange(10_000_000_000, 10_000_000_005), b"secret", ["a"])
+    none = np.zeros(0, dtype=np.int64)
+    symbols.prepare(none, none, np.zeros(0, dtype=bool))
+    assert symbols.systems[0].of == {}
+
+
 def test_wrong_links_map_many_persons_as_they_map_one():
     links = WrongLinks({4: 9, 7: 2, 1: 4})
     persons = np.array([0, 1, 4, 7, 9, 12, 7])

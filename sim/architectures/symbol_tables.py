@@ -52,7 +52,9 @@ class Symbols:
         """
         pairs = np.asarray(systems, dtype=np.int64) * len(self._codes) + persons
         keys = np.sort(pairs * 2 + ~np.asarray(issued, dtype=bool))  # the flag in the last bit
-        keys = keys[np.r_[True, keys[1:] != keys[:-1]]]  # each pair once (np.unique hashes)
+        first = np.ones(len(keys), dtype=bool)
+        first[1:] = keys[1:] != keys[:-1]
+        keys = keys[first]  # each pair once (np.unique would hash them)
         system, person = np.divmod(keys // 2, len(self._codes))
         symbols = keyed_symbols(self._codes[person], self._keys[system])
         for now in (True, False):
