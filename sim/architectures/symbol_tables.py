@@ -97,7 +97,8 @@ class SystemSymbols:
 
 def system_key(system: str, hub_secret: bytes) -> np.ndarray:
     """A system's symbol keys: four 64-bit words from its name, keyed with the hub's secret."""
-    digest = hashlib.blake2b(system.encode("utf-8"), key=hub_secret, digest_size=32).digest()
+    name = system.encode("utf-8")
+    digest = hashlib.blake2b(name, key=hub_secret, digest_size=8 * KEY_WORDS).digest()
     return np.frombuffer(digest, dtype="<u8").copy()
 
 
