@@ -127,3 +127,5 @@ def test_routes_not_kept_by_their_systems_are_the_same_routes(monkeypatch, archi
     _, found, found_latency = _run(scenario, architecture)
     assert (found_latency == kept_latency).all()
     assert (found.log.person == kept.log.person).all()
+    _, _, near_latency = _run(tiny(), architecture)
+    assert (found_latency >= near_latency + 0.399).any()  # the far link is crossed

@@ -134,24 +134,24 @@ class Symbol(Architecture):
         self._workload = world.workload
         self._agency_of = [node.agency for node in nodes]
         self._municipality_of = [node.municipality for node in nodes]
-        everyone = np.arange(population.size)
-        home = population.municipality_at(everyone, np.zeros(population.size))
-        self._home = home.tolist()
-        self._born_in_run = set(np.flatnonzero(population.born_at > 0).tolist())
         self._issuing: dict[tuple[int, int], simpy.Event] = {}
-        self._prepare_symbols(world, home)
+        self._prepare_symbols(world)
         self.hub = world.add_node(HUB, params.hub.servers, params.hub.service_time)
         registry = params.resident_registry
         self.registry = world.add_node(RESIDENT_REGISTRY, registry.servers, registry.service_time)
         self.intermediate = self._add_intermediate_servers(world)
 
-    def _prepare_symbols(self, world: WorldView, home: np.ndarray) -> None:
+    def _prepare_symbols(self, world: WorldView) -> None:
         """Work out, in one pass, the symbols the workload's queries name: the requester's
         of the person it recorded, and the provider's of the same person. Those of the
         register as it stands at the start are issued now; those made during the run (a
-        birth, a move into the system's municipality) wait until a query has the hub
-        issue them, through the resident registry (``_issue``)."""
-        workload = world.workload
+        birth, a move into the system's municipality) are kept ready until a query has
+        the hub issue them, through the resident registry (``_issue``). A pair the
+        workload does not name (a link changed by an experiment after enrolment) counts
+        as issued before the run."""
+        workload, population = world.workload, world.population
+        everyone = np.arange(population.size)
+        home = population.municipality_at(everyone, np.zeros(population.size))
         agencies = list(self.links)
         agency_of_node = np.array([agencies.index(name) for name in self._agency_of])
         asking = agency_of_node[workload.requester]
@@ -162,7 +162,7 @@ class Symbol(Architecture):
         persons = np.concatenate([recorded, recorded])
         systems = np.concatenate([workload.requester, workload.provider]).astype(np.int64)
         municipality = np.array(self._municipality_of, dtype=np.int64)[systems]
-        made_in_run = (world.population.born_at[persons] > 0) | (
+        made_in_run = (population.born_at[persons] > 0) | (
             (municipality >= 0) & (home[persons] != municipality)
         )
         self.symbols.prepare(persons, systems, issued=~made_in_run)
@@ -193,7 +193,7 @@ class Symbol(Architecture):
         asking = self._symbols_of[requester]
         sent = asking.of.get(recorded)  # the symbol the requester holds
         if sent is None:
-            if self._issued_during_run(recorded, requester):
+            if asking.is_ready(recorded):  # made during the run: issued now
                 yield from self._issue(world, recorded, requester, handled)
                 handled = max(handled, world.env.now)
             sent = asking.symbol(recorded)
@@ -205,7 +205,7 @@ class Symbol(Architecture):
         answering = self._symbols_of[provider]
         symbol = answering.of.get(person)
         if symbol is None:
-            if self._issued_during_run(person, provider):
+            if answering.is_ready(person):
                 yield from self._issue(world, person, provider, handled)
                 handled = max(handled, world.env.now)
             symbol = answering.symbol(person)
@@ -220,16 +220,6 @@ class Symbol(Architecture):
         if answer == NOT_ANSWERED:
             return Resolution(NOT_ANSWERED, NOT_FOUND, hops=6, reply_seconds=back)
         return Resolution(answer, hops=6, reply_seconds=back)
-
-    def _issued_during_run(self, person: int, system: int) -> bool:
-        """Whether the entry was made during the run (a birth, or a move into the municipality).
-
-        ``_home`` is each person's municipality when the run starts.
-        """
-        if person in self._born_in_run:
-            return True
-        municipality = self._municipality_of[system]
-        return municipality >= 0 and self._home[person] != municipality
 
     def _issue(
         self, world: WorldView, person: int, system: int, leaving: float

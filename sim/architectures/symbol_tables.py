@@ -86,6 +86,10 @@ class SystemSymbols:
             self.add([person], [symbol])
         return symbol
 
+    def is_ready(self, person: int) -> bool:
+        """Whether the person's symbol is worked out but not issued yet."""
+        return person in self._ready
+
     def add(self, persons: list[int], symbols: list[bytes], *, issued: bool = True) -> None:
         """Record persons' symbols: issued (by person and by symbol), or ready to be."""
         if issued:

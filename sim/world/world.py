@@ -289,7 +289,7 @@ def _keep(cache: dict, key: tuple, value: object) -> None:
     A town's world has a few dozen pairs of systems, each looked up once. A
     country's thousands of offices make millions of pairs, most of them met once,
     that share a handful of routes: those are found again by their route ends
-    (``World._route``) rather than kept by the pair.
+    (``World._routes_of``) rather than kept by the pair.
     """
     if len(cache) < SYSTEMS_KEPT:
         cache[key] = value
