@@ -17,7 +17,7 @@ The machine may be shared, and its speed moves by up to 2x from one second to
 the next, so every figure is measured ``ROUNDS`` times, the baselines and the
 architectures taking turns within each round: the M/M/c queue, flat, the others
 (in reverse order every other round) and flat again. A target's ratio is read
-from each side's best round, as timeit reads a best time: a neighbour's burst
+from each side's best run, as timeit reads a best time: a neighbour's burst
 slows one measurement, never all of them. Beside it, each round's own ratio
 (the M/M/c queue against the round's flat; each other architecture against the
 mean of the two flat runs around it) shows how far the machine moved: their
