@@ -159,7 +159,7 @@ def _measure(inputs: Inputs) -> None:
             f"{name:<28} {rate:>12,.0f} queries/s     "
             f"({count:,} queries; enrolment {enrolment:.0%} of the time)"
         )
-    print(f"(best of {ROUNDS} rounds each, the baselines and architectures taking turns)")
+    print(f"(best run of {ROUNDS} rounds, flat running twice in each, the others once)")
     ratios, spread = {}, {}
     for name in names:
         ratios[name] = best[name][0] / best[MMC if name == "flat" else "flat"][0]
